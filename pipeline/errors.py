@@ -1,0 +1,43 @@
+"""The errors stages raise; each message says which file, what is wrong and what to do."""
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base class. `hint` says what the user can do about it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    @property
+    def reason(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UnreadableFile(PipelineError):
+    """The file exists but its content cannot be read (corrupt, undecodable, empty)."""
+
+
+class UnsupportedFormat(PipelineError):
+    """No reader handles this kind of file."""
+
+
+class MissingTool(PipelineError):
+    """An external program or optional package the file needs is not installed."""
+
+    def __init__(self, tool: str, hint: str, message: str = "") -> None:
+        super().__init__(message or f"{tool} is not installed", hint)
+        self.tool = tool
+
+
+class RuleError(PipelineError):
+    """One or more rule files are wrong; the message lists every `file: key: problem`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("broken rules:\n  " + "\n  ".join(self.problems),
+                         "fix the rule files named above")
+
+
+class UsageError(PipelineError):
+    """The command line asks for something impossible (missing inbox, bad option value)."""

@@ -1,0 +1,303 @@
+"""Every record and enum the stages pass to each other; field names are the SPEC's column names."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import Enum
+from pathlib import Path
+
+
+class Format(str, Enum):
+    pdf = "pdf"
+    docx = "docx"
+    html = "html"
+    txt = "txt"
+    md = "md"
+    unknown = "unknown"
+
+
+class Status(str, Enum):
+    ok = "ok"
+    error = "error"
+
+
+class Stage(str, Enum):
+    """Pipeline stages; the values fill the `stage` column of errors.csv."""
+    discover = "discover"
+    read = "read"
+    normalize = "normalize"
+    segment = "segment"
+    extract = "extract"
+    progress = "progress"
+    export = "export"
+
+
+class BlockKind(str, Enum):
+    heading = "heading"
+    paragraph = "paragraph"
+    table = "table"
+    # Layout that only makes sense line by line (a table dumped cell by cell).
+    preformatted = "preformatted"
+
+
+class ReqKind(str, Enum):
+    deadline = "deadline"
+    window = "window"
+    recurring = "recurring"
+    quota = "quota"
+    submission = "submission"
+    event = "event"
+
+
+class Comparator(str, Enum):
+    ge = ">="
+    le = "<="
+    eq = "="
+    approx = "~"
+    range = "range"
+
+
+class Per(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    semester = "semester"
+    half_year = "half-year"
+    year = "year"
+    item = "item"
+
+
+class ProgressStatus(str, Enum):
+    done = "done"
+    in_progress = "in_progress"
+    partial = "partial"
+    not_started = "not_started"
+    delayed = "delayed"
+
+
+class TimeKind(str, Enum):
+    date = "date"
+    datetime = "datetime"
+    time = "time"
+    range = "range"
+    deadline = "deadline"
+    recurrence = "recurrence"
+    duration = "duration"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RawBlock:
+    """One block as a reader found it: text with its own line breaks, or a table grid."""
+    kind: BlockKind
+    text: str = ""
+    # Table cells, merged cells already filled; `merged[r][c]` is True where a cell was filled.
+    rows: tuple[tuple[str, ...], ...] = ()
+    merged: tuple[tuple[bool, ...], ...] = ()
+    level: int = 0  # heading level given by the format (markdown #, Word style); 0 = unknown
+    page: int | None = None
+    boilerplate: bool = False  # the reader knows it is a menu, header or footer
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    source: str  # path relative to the inbox
+    path: Path
+    format: Format
+    blocks: tuple[RawBlock, ...]
+    pages: int | None = None
+    sha256: str = ""
+
+
+# --- normalised document -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    row: int
+    col: int
+    char_start: int
+    char_end: int
+    merged: bool = False  # filled from a merged neighbour: its text stands in the origin cell
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block of the normalised text: `Document.text[char_start:char_end]`."""
+    kind: BlockKind
+    char_start: int
+    char_end: int
+    page: int | None = None
+    level: int = 0
+    boilerplate: bool = False
+    cells: tuple[Cell, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    source: str
+    format: Format
+    text: str
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+    raw_text: str = ""
+    # Piecewise map normalised offset -> raw offset: sorted (norm_start, raw_start) breakpoints.
+    offset_map: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A sentence-level unit with its heading path; `parts` are its comma pieces (absolute spans)."""
+    text: str
+    char_start: int
+    char_end: int
+    section: str
+    page: int | None
+    block_index: int
+    parts: tuple[tuple[int, int], ...]
+    in_table: bool = False
+    boilerplate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table recovered from a document: header and cell texts (normalised), with page per row."""
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    pages: tuple[int | None, ...] = ()
+    title: str = ""
+
+
+# --- time engine ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TimeValue:
+    """One time expression found in a text; spans are offsets into that text.
+
+    `start`/`end` are dates, or datetimes to the minute; `end` is inclusive; None is an open
+    side. `duration` and `every` are ISO 8601 durations, `rrule` an RFC 5545 rule.
+    """
+    text: str
+    kind: TimeKind
+    char_start: int
+    char_end: int
+    start: date | datetime | None = None
+    end: date | datetime | None = None
+    duration: str | None = None
+    every: str | None = None
+    rrule: str | None = None
+    per: Per | None = None
+    flags: tuple[str, ...] = ()
+
+
+# --- output rows ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    req_id: str
+    doc_id: str
+    source: str
+    section: str
+    text: str
+    kind: ReqKind
+    organization: str = ""
+    audience: str = ""
+    recipient: str = ""
+    action: str = ""
+    due_date: date | None = None
+    due_time: time | None = None
+    window_start: date | None = None
+    window_end: date | None = None
+    recurrence: str = ""
+    per: Per | None = None
+    quantity: float | None = None
+    quantity_max: float | None = None
+    unit: str = ""
+    comparator: Comparator | None = None
+    emails: tuple[str, ...] = ()
+    page: int | None = None
+    char_start: int = 0
+    char_end: int = 0
+    rule_id: str = ""
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    doc_id: str
+    source: str
+    format: Format
+    title: str = ""
+    issuer: str = ""
+    doc_number: str = ""
+    issued_on: date | None = None
+    addressee: str = ""
+    as_of: date | None = None
+    pages: int | None = None
+    status: Status = Status.ok
+    error: str = ""
+    sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressItem:
+    doc_id: str
+    source: str
+    as_of: date | None
+    category: str
+    seq: int | None
+    item: str
+    description: str = ""
+    lead_org: str = ""
+    partner_orgs: tuple[str, ...] = ()
+    period_text: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+    status: ProgressStatus | None = None
+    status_text: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord:
+    source: str
+    stage: Stage
+    reason: str
+    hint: str = ""  # what to do about it
+    doc_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    """Document metadata found in the text (documents.csv fields other than bookkeeping)."""
+    title: str = ""
+    issuer: str = ""
+    doc_number: str = ""
+    issued_on: date | None = None
+    addressee: str = ""
+    as_of: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    document: DocumentRecord
+    requirements: tuple[Requirement, ...] = ()
+    progress: tuple[ProgressItem, ...] = ()
+    error: ErrorRecord | None = None
+    text: str = ""  # the normalised text, for reports that quote it
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    inbox: Path
+    out_dir: Path
+    files: int
+    ok: int
+    failed: int
+    requirements: int
+    progress: int
+    started: datetime
+    finished: datetime
+    errors: tuple[ErrorRecord, ...] = field(default_factory=tuple)
