@@ -1,0 +1,6 @@
+"""`python -m pipeline ...` is the same as the `notices` command."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,137 @@
+"""Run the stages over an inbox: one FileResult per file, errors recorded, outputs written once."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from . import __version__
+from .errors import PipelineError
+from .export import export
+from .extract import Context, extract
+from .metadata import extract_metadata, reference_date
+from .model import (
+    DocMeta,
+    DocumentRecord,
+    ErrorRecord,
+    FileResult,
+    Format,
+    RawDocument,
+    RunSummary,
+    Stage,
+    Status,
+)
+from .nlp import Tagger
+from .normalize import normalize
+from .progress import extract_progress
+from .readers import read
+from .rules import Rules, load_rules
+from .segment import segment
+
+log = logging.getLogger(__name__)
+
+SKIPPED_NAMES = ("readme",)  # a folder's own README describes the folder, it is not a notice
+
+
+@dataclass
+class _Tracker:
+    """The stage a file is in, for the error record if it fails there."""
+    stage: Stage = Stage.discover
+
+
+def discover(inbox: Path) -> list[Path]:
+    """Every file under the inbox, sorted; hidden files and READMEs left out."""
+    found = []
+    for folder, dirs, files in os.walk(inbox):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES:
+                continue
+            found.append(Path(folder) / name)
+    return sorted(found, key=lambda p: p.relative_to(inbox).as_posix())
+
+
+def process_file(path: Path, source: str, rules: Rules, tagger: Tagger, fail_fast: bool = False) -> FileResult:
+    """All stages for one file; any failure becomes an error record and the batch goes on."""
+    tracker = _Tracker(Stage.read)
+    try:
+        raw = read(path, source)
+        return _stages(raw, rules, tagger, tracker, _file_date(path))
+    except Exception as exc:  # the one broad handler: a bad file must not stop the batch
+        if fail_fast:
+            raise
+        log.debug("%s failed in %s", source, tracker.stage.value, exc_info=True)
+        return _failed(path, source, tracker.stage, exc)
+
+
+def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, file_date: date) -> FileResult:
+    tracker.stage = Stage.normalize
+    doc = normalize(raw, rules)
+    meta = extract_metadata(doc, rules)
+    ref, ref_is_issue = reference_date(meta, file_date, rules)
+    tracker.stage = Stage.progress
+    items, table_blocks = extract_progress(doc, rules, meta.as_of or ref)
+    tracker.stage = Stage.segment
+    clauses = [c for c in segment(doc, rules) if c.block_index not in table_blocks]
+    tracker.stage = Stage.extract
+    named = tagger.mentions(meta.addressee)
+    addressee = named[0].name if named else meta.addressee
+    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee))
+    as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
+    items = [i if i.as_of else replace(i, as_of=as_of) for i in items]
+    record = _record(raw, doc.doc_id, replace(meta, as_of=as_of))
+    return FileResult(document=record, requirements=tuple(requirements), progress=tuple(items), text=doc.text)
+
+
+def _record(raw: RawDocument, doc_id: str, meta: DocMeta) -> DocumentRecord:
+    return DocumentRecord(doc_id=doc_id, source=raw.source, format=raw.format, title=meta.title, issuer=meta.issuer,
+                          doc_number=meta.doc_number, issued_on=meta.issued_on, addressee=meta.addressee,
+                          as_of=meta.as_of, pages=raw.pages, status=Status.ok, sha256=raw.sha256)
+
+
+def _failed(path: Path, source: str, stage: Stage, exc: Exception) -> FileResult:
+    if isinstance(exc, PipelineError):
+        reason, hint = exc.reason, exc.hint
+    else:
+        reason = f"{source}: unexpected {type(exc).__name__} while {stage.value}: {exc}"
+        hint = "keep the file and report it with notices.log; the rest of the batch was processed"
+    suffix = path.suffix.lower().lstrip(".")
+    fmt = Format(suffix) if suffix in Format._value2member_map_ else Format.unknown
+    error = ErrorRecord(source=source, stage=stage, reason=reason, hint=hint)
+    record = DocumentRecord(doc_id="", source=source, format=fmt, status=Status.error, error=reason)
+    return FileResult(document=record, error=error)
+
+
+def _file_date(path: Path) -> date:
+    """The file's own date, the last resort for reading dates without a year."""
+    try:
+        return date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return date.today()
+
+
+def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bool = False) -> RunSummary:
+    """Process every file of the inbox and write all outputs; raises RuleError for broken rules."""
+    started = datetime.now()
+    rules = load_rules(rules_dir)
+    tagger = Tagger(rules)
+    results = []
+    for path in discover(inbox):
+        source = path.relative_to(inbox).as_posix()
+        result = process_file(path, source, rules, tagger, fail_fast)
+        log.info("%s: %s, %d requirements, %d progress rows", source, result.document.status.value,
+                 len(result.requirements), len(result.progress))
+        results.append(result)
+    summary = _summary(inbox, out_dir, results, started)
+    export(results, out_dir, summary, {"package": __version__, "rules": rules.version})
+    return replace(summary, finished=datetime.now())
+
+
+def _summary(inbox: Path, out_dir: Path, results: list[FileResult], started: datetime) -> RunSummary:
+    errors = tuple(r.error for r in results if r.error is not None)
+    return RunSummary(inbox=inbox, out_dir=out_dir, files=len(results), ok=len(results) - len(errors),
+                      failed=len(errors), requirements=sum(len(r.requirements) for r in results),
+                      progress=sum(len(r.progress) for r in results), started=started,
+                      finished=datetime.now(), errors=errors)

@@ -1,0 +1,113 @@
+"""The `notices` command: parse arguments, call the batch or a tool, print a summary, return the exit code."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+OK, BROKEN, USAGE, FILE_ERRORS = 0, 1, 2, 3
+DEFAULT_INBOX = Path("samples")
+DEFAULT_OUT = Path("output")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage message
+        return int(exc.code or 0) and USAGE
+    logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    return int(args.handler(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="notices", description="Turn Chinese official notices into "
+                                     "obligations: a dataset and per-organisation checklists.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log lines (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="process an inbox folder into the output folder")
+    run.add_argument("inbox", nargs="?", type=Path, default=DEFAULT_INBOX, help="folder of notices (default: samples/)")
+    run.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: output/)")
+    run.add_argument("--rules", type=Path, default=None, help="rules folder (default: the project's rules/)")
+    run.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
+    run.set_defaults(handler=_run)
+
+    evaluate = sub.add_parser("evaluate", help="score an output folder against gold facts")
+    evaluate.add_argument("output", type=Path)
+    evaluate.add_argument("gold", type=Path)
+    evaluate.add_argument("--verbose", dest="detail", action="store_true", help="list every miss and false claim")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.set_defaults(handler=_evaluate)
+
+    when = sub.add_parser("when", help="resolve Chinese time expressions (one JSON object per expression)")
+    when.add_argument("--ref", required=True, type=_iso_date, help="the notice's date, YYYY-MM-DD")
+    when.add_argument("text", nargs="+", help="texts to read, or - to read one per line from stdin")
+    when.set_defaults(handler=_when)
+
+    doctor = sub.add_parser("doctor", help="check the installation and list missing optional tools")
+    doctor.add_argument("--rules", type=Path, default=None)
+    doctor.set_defaults(handler=_doctor)
+    return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .errors import RuleError
+    if not args.inbox.is_dir():
+        print(f"notices: error: inbox folder not found: {args.inbox}", file=sys.stderr)
+        return USAGE
+    if args.rules is not None and not args.rules.is_dir():
+        print(f"notices: error: rules folder not found: {args.rules}", file=sys.stderr)
+        return USAGE
+    from .batch import run
+    try:
+        summary = run(args.inbox, args.out, args.rules, args.fail_fast)
+    except RuleError as exc:
+        print(f"notices: error: {exc}", file=sys.stderr)
+        return BROKEN
+    print(f"{summary.files} files: {summary.ok} ok, {summary.failed} failed; "
+          f"{summary.requirements} requirements, {summary.progress} progress rows -> {summary.out_dir}")
+    for error in summary.errors:
+        print(f"error: {error.source} ({error.stage.value}): {error.reason}"
+              + (f" -- {error.hint}" if error.hint else ""), file=sys.stderr)
+    return FILE_ERRORS if summary.failed else OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, report
+    if not args.output.is_dir() or not args.gold.is_file():
+        print(f"notices: error: need an output folder and a gold file: {args.output} {args.gold}", file=sys.stderr)
+        return USAGE
+    score = evaluate(args.output, args.gold)
+    print(json.dumps(score.as_dict(), ensure_ascii=False, indent=1) if args.json else report(score, args.detail))
+    return OK
+
+
+def _when(args: argparse.Namespace) -> int:
+    from .timex import resolve, to_json
+    texts = sys.stdin.read().splitlines() if args.text == ["-"] else args.text
+    for text in texts:
+        for value in resolve(text, args.ref):
+            print(json.dumps(to_json(value), ensure_ascii=False))
+    return OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import check
+    problems = 0
+    for item in check(args.rules):
+        print(f"{'ok' if item.ok else 'MISSING':8} {item.name:22} {item.purpose}"
+              + ("" if item.ok else f" -- {item.hint}"))
+        problems += not item.ok and item.required
+    return BROKEN if problems else OK

@@ -1,0 +1,265 @@
+"""Clauses -> requirements: dates, quotas and recurrences found per comma part, one row each."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+
+from ..model import Clause, Comparator, Document, Per, ReqKind, Requirement, TimeKind, TimeValue
+from ..nlp import Mention, Tagger
+from ..rules import Rules
+from ..timex import resolve
+from . import parties
+from .quantities import Quantity, find_per_markers, find_quantities
+
+MAX_ROW = 200  # a row quotes its clause; the scorer stops matching at 300 characters
+DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
+RELATIVE = "relative"  # the time engine's flag for expressions counted from the reference date
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every clause of one document is read against."""
+    doc: Document
+    rules: Rules
+    tagger: Tagger
+    ref: date
+    ref_is_issue: bool  # the notice's own date: dates before it are history, not duties
+    addressee: str
+
+
+@dataclass
+class _Group:
+    """The anchors that stand in one comma part."""
+    part: int
+    times: list[TimeValue] = field(default_factory=list)
+    recurrences: list[TimeValue] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+
+
+def extract(clauses: list[Clause], ctx: Context) -> list[Requirement]:
+    """One row per obligation in reading order, numbered `<doc_id>-0001`…"""
+    rows: list[Requirement] = []
+    subjects: dict[int, str] = {}
+    for clause in clauses:
+        if ctx.rules.regexes.signature_date.match(clause.text):
+            continue
+        mentions = ctx.tagger.mentions(clause.text)
+        subject = parties.actor(clause.text, 0, len(clause.text), mentions, ctx.rules)
+        subjects.setdefault(clause.block_index, subject)
+        fallback = subjects[clause.block_index] or subject or ctx.addressee
+        rows.extend(_clause_rows(clause, mentions, fallback, ctx))
+    unique = list(dict.fromkeys(rows))
+    return [replace(r, req_id=f"{ctx.doc.doc_id}-{n:04d}") for n, r in enumerate(unique, start=1)]
+
+
+def _clause_rows(clause: Clause, mentions: tuple[Mention, ...], fallback: str, ctx: Context) -> list[Requirement]:
+    text = clause.text
+    values = resolve(text, ctx.ref, ctx.rules.time)
+    quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values)]
+    pers = _pers(text, values, ctx.rules)
+    groups = _groups(clause, [v for v in values if _is_anchor(v, ctx)], quantities, pers, ctx.rules)
+    emails = _emails(text, ctx.rules)
+    if not groups and emails:
+        groups = [_Group(part=len(clause.parts) - 1)]
+    parts = [(s - clause.char_start, e - clause.char_start) for s, e in clause.parts]
+    rows = []
+    for i, group in enumerate(groups):
+        start, end = _row_span(parts, [g.part for g in groups], i)
+        anchor = parts[group.part][0]
+        for row in _group_rows(group, pers, text, ctx):
+            rows.append(_finish(row, clause, (start, end, anchor), mentions, fallback, emails, ctx))
+    return rows
+
+
+def _is_anchor(value: TimeValue, ctx: Context) -> bool:
+    """Dates, windows and recurrences make rows; bare years, times, past dates and periods
+    counted from today (本月, 近3年来) do not, unless they set a deadline (本周五前)."""
+    if value.kind is TimeKind.recurrence:
+        return True
+    if RELATIVE in value.flags and value.kind is not TimeKind.deadline:
+        return False
+    if value.kind not in DATED and value.kind is not TimeKind.range:
+        return False
+    if value.kind is TimeKind.range and _whole_year(value):
+        return False
+    end = _day(value.end) or _day(value.start)
+    return not (ctx.ref_is_issue and end is not None and end < ctx.ref)
+
+
+def _whole_year(value: TimeValue) -> bool:
+    start, end = _day(value.start), _day(value.end)
+    return (start is not None and end is not None and start.year == end.year
+            and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31))
+
+
+def _in_time(q: Quantity, values: list[TimeValue]) -> bool:
+    """A number inside a date or time (2022年, 17:00) is not a quantity; a duration may be one."""
+    return any(v.kind is not TimeKind.duration and v.char_start < q.end and q.start < v.char_end for v in values)
+
+
+def _pers(text: str, values: list[TimeValue], rules: Rules) -> list[tuple[int, Per]]:
+    """Where a period is stated (每年, 全年, 每篇), in text order."""
+    found = [(v.char_start, v.per) for v in values if v.kind is TimeKind.recurrence and v.per]
+    found += [(m.start, m.per) for m in find_per_markers(text, rules)]
+    return sorted((at, per) for at, per in found if per is not None)
+
+
+def _per_at(pers: list[tuple[int, Per]], at: int) -> Per | None:
+    """The period stated last before `at` in the sentence (每年…不少于32学时，…不少于90学时)."""
+    before = [per for p, per in pers if p <= at]
+    return before[-1] if before else None
+
+
+def _groups(clause: Clause, values: list[TimeValue], quantities: list[Quantity],
+            pers: list[tuple[int, Per]], rules: Rules) -> list[_Group]:
+    groups: dict[int, _Group] = {}
+
+    def group_at(offset: int) -> _Group:
+        part = _part_of(clause, clause.char_start + offset)
+        return groups.setdefault(part, _Group(part))
+
+    for v in values:
+        target = group_at(v.char_start)
+        (target.recurrences if v.kind is TimeKind.recurrence else target.times).append(v)
+    for q in quantities:
+        if _is_quota(q, clause.text, pers, rules):
+            group_at(q.start).quantities.append(q)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _is_quota(q: Quantity, text: str, pers: list[tuple[int, Per]], rules: Rules) -> bool:
+    """A bound word, a range, a share (其中1篇) or a count of times in a per-period duty."""
+    if q.comparator is not None or _is_share(q, text, rules):
+        return True
+    return q.frequency and _per_at(pers, q.start) is not None
+
+
+def _is_share(q: Quantity, text: str, rules: Rules) -> bool:
+    marker = rules.share.text
+    return marker in text[max(0, q.start - len(marker) - 1):q.start]
+
+
+def _part_of(clause: Clause, offset: int) -> int:
+    for i, (s, e) in enumerate(clause.parts):
+        if offset < e:
+            return i
+    return len(clause.parts) - 1
+
+
+def _row_span(parts: list[tuple[int, int]], anchored: list[int], i: int) -> tuple[int, int]:
+    """From the part after the previous anchor to the part before the next, at most MAX_ROW long."""
+    own = anchored[i]
+    first = anchored[i - 1] + 1 if i else 0
+    last = anchored[i + 1] - 1 if i + 1 < len(anchored) else len(parts) - 1
+    start, end = parts[first][0], parts[last][1]
+    if end - start <= MAX_ROW:
+        return start, end
+    start, end = parts[own]
+    for p in range(own - 1, first - 1, -1):
+        if end - parts[p][0] > MAX_ROW:
+            break
+        start = parts[p][0]
+    for p in range(own + 1, last + 1):
+        if parts[p][1] - start > MAX_ROW:
+            break
+        end = parts[p][1]
+    return start, end
+
+
+def _group_rows(group: _Group, pers: list[tuple[int, Per]], text: str, ctx: Context) -> list[Requirement]:
+    recurrence = group.recurrences[0] if group.recurrences else None
+    if group.quantities:
+        dated = next((v for v in group.times if v.kind in DATED), None)
+        return [_quota_row(q, _per_at(pers, q.start), recurrence, dated, ctx) for q in group.quantities]
+    if group.times:
+        periodic = recurrence is None and ctx.rules.regexes.periodic_report.search(text)
+        return [_time_row(v, recurrence, bool(periodic)) for v in group.times]
+    if group.recurrences:
+        return [_recurring_row(v) for v in group.recurrences]
+    return [replace(_blank(ReqKind.submission), rule_id="email")]  # a channel with no date
+
+
+def _blank(kind: ReqKind) -> Requirement:
+    return Requirement(req_id="", doc_id="", source="", section="", text="", kind=kind)
+
+
+def _quota_row(q: Quantity, per: Per | None, recurrence: TimeValue | None, dated: TimeValue | None,
+               ctx: Context) -> Requirement:
+    comparator = Comparator(q.comparator) if q.comparator else Comparator(ctx.rules.exact_comparator)
+    duty = recurrence is not None and q.frequency and q.value == 1 and comparator is Comparator.eq
+    row = replace(_blank(ReqKind.recurring if duty else ReqKind.quota), per=per, quantity=q.value,
+                  quantity_max=q.value_max, unit=q.unit, comparator=comparator, rule_id=q.rule_id,
+                  recurrence=(recurrence.rrule or "") if duty and recurrence else "")
+    if dated is not None:
+        row = replace(row, due_date=_day(dated.end or dated.start), due_time=_clock(dated.end or dated.start))
+    return row
+
+
+def _time_row(v: TimeValue, recurrence: TimeValue | None, periodic: bool) -> Requirement:
+    flags = v.flags
+    if v.kind is TimeKind.range:
+        row = replace(_blank(ReqKind.window), window_start=_day(v.start), window_end=_day(v.end))
+    else:
+        moment = v.end if v.kind is TimeKind.deadline else v.start
+        kind = ReqKind.deadline if v.kind is TimeKind.deadline else ReqKind.event
+        row = replace(_blank(kind), due_date=_day(moment), due_time=_clock(moment))
+    if recurrence is not None:
+        row = replace(row, recurrence=recurrence.rrule or "", per=recurrence.per)
+        flags += recurrence.flags
+    elif periodic and row.due_date is not None:
+        rule = f"FREQ=YEARLY;BYMONTH={row.due_date.month};BYMONTHDAY={row.due_date.day}"
+        row = replace(row, recurrence=rule, per=Per.year)
+        flags += ("periodic_report",)
+    return replace(row, rule_id=f"time.{v.kind.value}", flags=flags)
+
+
+def _recurring_row(v: TimeValue) -> Requirement:
+    """每月最后一个工作日…: no due date unless the rule fixes a day of the year (每年1月31日前)."""
+    fixed = bool(v.rrule and "BYMONTH=" in v.rrule and "BYMONTHDAY=" in v.rrule)
+    moment = v.end if fixed else None
+    return replace(_blank(ReqKind.recurring), recurrence=v.rrule or "", per=v.per, due_date=_day(moment),
+                   due_time=_clock(moment), rule_id="time.recurrence", flags=v.flags)
+
+
+def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentions: tuple[Mention, ...],
+            fallback: str, emails: tuple[str, ...], ctx: Context) -> Requirement:
+    """Text, place and parties of a row; `span` is the row's start and end and its anchor part's start."""
+    start, end, anchor = span
+    text, rules = clause.text, ctx.rules
+    organization = (parties.actor(text, start, end, mentions, rules, anchor)
+                    or parties.actor(text, 0, start, mentions, rules) or fallback)
+    audience = parties.audience(text, start, end, mentions, rules) \
+        if row.kind in (ReqKind.quota, ReqKind.recurring) else ""
+    dated = row.kind in (ReqKind.deadline, ReqKind.event, ReqKind.window, ReqKind.submission)
+    recipient = parties.recipient(text, start, end, mentions, rules) or (
+        parties.recipient(text, 0, len(text), mentions, rules) if dated else "")
+    action = parties.action(text, start, end, rules)
+    kind = row.kind
+    if kind is ReqKind.event and action in rules.submit_verbs:
+        kind = ReqKind.deadline  # 7月20日…向机关党委汇报: a report due that day
+    elif kind is ReqKind.event and emails and row.due_date is None:
+        kind = ReqKind.submission
+    return replace(row, kind=kind, doc_id=ctx.doc.doc_id, source=ctx.doc.source, section=clause.section,
+                   text=text[start:end], organization=organization, audience=audience, recipient=recipient,
+                   action=action,
+                   emails=emails if kind in (ReqKind.deadline, ReqKind.event, ReqKind.submission, ReqKind.window)
+                   else (), page=clause.page if ctx.doc.pages else None,
+                   char_start=clause.char_start + start, char_end=clause.char_start + end)
+
+
+def _emails(text: str, rules: Rules) -> tuple[str, ...]:
+    """Submission addresses: only in a sentence that says to send something somewhere."""
+    found = [m.group().replace(" ", "").lower() for m in rules.regexes.email.finditer(text)]
+    if not found or not parties.action(text, 0, len(text), rules) in rules.submit_verbs:
+        return ()
+    return tuple(dict.fromkeys(found))
+
+
+def _day(moment: date | datetime | None) -> date | None:
+    if isinstance(moment, datetime):
+        return moment.date()
+    return moment
+
+
+def _clock(moment: date | datetime | None) -> time | None:
+    return moment.time() if isinstance(moment, datetime) else None

@@ -1,0 +1,128 @@
+"""Who acts, who receives, whom a quota binds, and the verb, within one sentence's mentions."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ..nlp import ORG, ROLE, Mention
+from ..rules import Rules, alternation, longest_first
+
+GENERIC_ORG_MAX = 16  # characters scanned after a submit verb for an unlisted unit name
+QUOTES = {"“": "”", "《": "》", "「": "」"}
+
+
+def recipient(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
+    """The unit something goes to: 报送机关党委, 提交至学院党委邮箱, 向机关党委汇报."""
+    for verb_end in _submit_points(text, start, end, rules):
+        name = _org_at(text, verb_end, mentions, rules)
+        if name:
+            return name
+    return ""
+
+
+def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules,
+          anchor: int | None = None) -> str:
+    """Who must act in text[start:end]: a unit or role followed by 要/应/请…, else the first named from
+    `anchor` (the duty's own part) on, else the first named; never a recipient or a quoted name."""
+    free = [m for m in _free(text, mentions, rules) if start <= m.start < end]
+    for m in free:
+        if _before_modal(text, m.end, rules):
+            return m.name
+    after = [m for m in free if anchor is not None and m.start >= anchor]
+    chosen = after or free
+    return chosen[0].name if chosen else ""
+
+
+def _before_modal(text: str, at: int, rules: Rules) -> bool:
+    rest = text[at:at + 4]
+    return any(rest.startswith(w) for w in rules.modals) and not any(rest.startswith(w) for w in rules.not_modals)
+
+
+def audience(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
+    """The roles named in text[start:end] (党员, 党支部书记…), joined with 、; else the last before."""
+    free = [m for m in _free(text, mentions, rules) if m.label == ROLE]
+    inside = _unique(m.name for m in free if start <= m.start < end)
+    if inside:
+        return "、".join(inside)
+    before = [m.name for m in free if m.start < start]
+    return before[-1] if before else ""
+
+
+def action(text: str, start: int, end: int, rules: Rules) -> str:
+    """The duty's verb: a submit verb if there is one, else the first listed action verb."""
+    span = text[start:end]
+    for verbs in (longest_first(rules.submit_verbs), rules.action_verbs):
+        found = [(span.find(v), v) for v in verbs if v in span]
+        if found:
+            return min(found, key=lambda f: (f[0], -len(f[1])))[1]
+    return ""
+
+
+def canonical(text: str, mentions: tuple[Mention, ...]) -> str:
+    """The canonical name of the first unit or role in `text` (an addressee line), else the text."""
+    return mentions[0].name if mentions else text
+
+
+def _submit_points(text: str, start: int, end: int, rules: Rules) -> list[int]:
+    """Offsets right after a submit verb (and its 至/给/到), or right after 向, in text order."""
+    points = []
+    verbs = alternation_re(rules.submit_verbs)
+    links = alternation_re(rules.link_words)
+    for m in verbs.finditer(text, start, end):
+        after = m.end()
+        link = links.match(text, after)
+        points.append(link.end() if link else after)
+    toward = alternation_re(rules.toward_words)
+    points.extend(m.end() for m in toward.finditer(text, start, end))
+    return sorted(points)
+
+
+def _org_at(text: str, at: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
+    for m in mentions:
+        if m.start == at and m.label == ORG:
+            return m.name
+    return _generic_org(text, at, rules)
+
+
+def _generic_org(text: str, at: int, rules: Rules) -> str:
+    """An unlisted unit right at `at`: the longest run of Chinese that ends with a unit head."""
+    run = re.match(rf"[\u4e00-\u9fff]{{2,{GENERIC_ORG_MAX}}}", text[at:])
+    if not run:
+        return ""
+    word = run.group()
+    best = ""
+    for head in rules.org_heads:
+        cut = word.rfind(head)
+        if cut >= 1 and cut + len(head) > len(best):
+            best = word[:cut + len(head)]
+    return best
+
+
+def _free(text: str, mentions: tuple[Mention, ...], rules: Rules) -> list[Mention]:
+    """Mentions that name an acting party: not quoted, not right after a submit verb or 向."""
+    points = set(_submit_points(text, 0, len(text), rules))
+    quoted = _quoted_spans(text)
+    return [m for m in mentions
+            if m.start not in points and not any(a <= m.start < b for a, b in quoted)]
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for opener, closer in QUOTES.items():
+        for m in re.finditer(f"{opener}[^{closer}]*{closer}", text):
+            spans.append(m.span())
+    return spans
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+@lru_cache(maxsize=32)
+def alternation_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(alternation(words))

@@ -1,0 +1,111 @@
+"""Quantities in a sentence: value, range, unit and comparator (不少于32学时, 300—500字, 3天内)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Per
+from ..rules import Rules, Term, Unit, alternation
+
+NUMBER = r"\d+(?:\.\d+)?"
+PREFIX_GAP = 12  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit at text[start:end]; comparator None means no bound word was written."""
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str
+    unit_kind: str
+    frequency: bool
+    comparator: str | None
+    rule_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PerMarker:
+    start: int
+    end: int
+    per: Per
+
+
+def find_quantities(text: str, rules: Rules) -> list[Quantity]:
+    """Every number-with-unit in `text` that is not an ordinal or a history count (第3次, 近3年)."""
+    pattern, units = _matcher(rules)
+    out = []
+    for m in pattern.finditer(text):
+        start = m.start("num")
+        if start and ((text[start - 1].isascii() and text[start - 1].isalnum()) or text[start - 1] == "."):
+            continue
+        if rules.regexes.not_quota_context.search(text[max(0, start - 3):start]):
+            continue
+        unit = units[m.group("unit")]
+        value = float(m.group("num")) + (0.5 if m.group("half") else 0.0)
+        value_max = float(m.group("num2")) if m.group("num2") else None
+        comparator, rule_id = _comparator(text, m, rules)
+        out.append(Quantity(_prefix_start(text, m, rules), m.end(), value, value_max, unit.written,
+                            unit.kind, unit.frequency, comparator, rule_id or unit.id))
+    return out
+
+
+def find_per_markers(text: str, rules: Rules) -> list[PerMarker]:
+    """Words that give a quantity its period (全年, 每篇), besides the time engine's recurrences."""
+    out = []
+    for term in rules.per_markers:
+        for m in re.finditer(re.escape(term.text), text):
+            out.append(PerMarker(m.start(), m.end(), Per(term.value)))
+    return sorted(out, key=lambda p: p.start)
+
+
+def _comparator(text: str, m: re.Match[str], rules: Rules) -> tuple[str | None, str]:
+    if m.group("num2"):
+        return "range", "cmp.range"
+    suffix = m.group("suffix")
+    if suffix:
+        term = next(t for t in rules.comparator_suffixes if t.text == suffix)
+        return term.value, term.id
+    prefix = _prefix(text, m.start("num"), rules)
+    if prefix is not None:
+        return prefix.value, prefix.id
+    return None, ""
+
+
+def _prefix_start(text: str, m: re.Match[str], rules: Rules) -> int:
+    prefix = _prefix(text, m.start("num"), rules)
+    if prefix is None:
+        return m.start("num")
+    return text.rfind(prefix.text, 0, m.start("num"))
+
+
+def _prefix(text: str, number_at: int, rules: Rules) -> Term | None:
+    """The bound word nearest before the number, with no stop or other number in between."""
+    window = text[max(0, number_at - PREFIX_GAP - 4):number_at]
+    best: tuple[int, Term] | None = None
+    for term in rules.comparator_prefixes:
+        at = window.rfind(term.text)
+        if at < 0:
+            continue
+        gap = window[at + len(term.text):]
+        if len(gap) > PREFIX_GAP or re.search(r"[\d,。;:!?、]", gap):
+            continue
+        if best is None or at > best[0] or (at == best[0] and len(term.text) > len(best[1].text)):
+            best = (at, term)
+    return best[1] if best else None
+
+
+def _matcher(rules: Rules) -> tuple[re.Pattern[str], dict[str, Unit]]:
+    return _compile(rules.units, tuple(t.text for t in rules.comparator_suffixes), rules.range_separators, rules.half)
+
+
+@lru_cache(maxsize=4)
+def _compile(units: tuple[Unit, ...], suffixes: tuple[str, ...], separators: tuple[str, ...],
+             half: str) -> tuple[re.Pattern[str], dict[str, Unit]]:
+    by_text = {u.text: u for u in units}
+    pattern = re.compile(
+        f"(?P<num>{NUMBER})(?:(?:{alternation(separators)})(?P<num2>{NUMBER}))?"
+        f"(?P<unit>{alternation(tuple(by_text))})(?P<half>{re.escape(half)})?(?P<suffix>{alternation(suffixes)})?")
+    return pattern, by_text

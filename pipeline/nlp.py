@@ -1,0 +1,67 @@
+"""Organisations and roles in a text: spaCy blank("zh") with jieba words and an EntityRuler from rules/."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from .rules import Entity, Rules
+
+log = logging.getLogger(__name__)
+
+ORG = "ORG"
+ROLE = "ROLE"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An organisation or role named at text[start:end]; `name` is its canonical name."""
+    start: int
+    end: int
+    label: str
+    name: str
+
+
+class Tagger:
+    """Built once per process (loading jieba's dictionary takes most of a second)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self._nlp = _build(rules)
+        self._cache: dict[str, tuple[Mention, ...]] = {}
+
+    def mentions(self, text: str) -> tuple[Mention, ...]:
+        """Every organisation and role in `text`, longest match first, in text order."""
+        found = self._cache.get(text)
+        if found is None:
+            doc = self._nlp(text)
+            found = tuple(Mention(e.start_char, e.end_char, e.label_, e.ent_id_ or e.text) for e in doc.ents)
+            if len(self._cache) > 20000:
+                self._cache.clear()
+            self._cache[text] = found
+        return found
+
+
+def _build(rules: Rules) -> Any:
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(logging.WARNING)
+    for entity in rules.organizations + rules.roles:
+        for word in (entity.name, *entity.aliases):
+            # Only new words: boosting 学生 would split 学生社团 and make false roles.
+            if jieba.get_FREQ(word) is None:
+                jieba.add_word(word)
+                jieba.suggest_freq(word, tune=True)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    ruler: Any = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(_patterns(rules.organizations, ORG, rules.org_prefixes)
+                       + _patterns(rules.roles, ROLE, rules.org_prefixes))
+    log.debug("tagger ready: %d patterns", len(ruler.patterns))
+    return nlp
+
+
+def _patterns(entities: tuple[Entity, ...], label: str, prefixes: tuple[str, ...]) -> list[dict[str, str]]:
+    """Every name and alias, also with each prefix: jieba keeps 各支部 as one word."""
+    words = [(entity.name, word) for entity in entities for word in (entity.name, *entity.aliases)]
+    return [{"label": label, "pattern": prefix + word, "id": name}
+            for name, word in words for prefix in ("", *prefixes)]

@@ -1,0 +1,45 @@
+"""Shared fixtures: the rules, the tagger, the samples and one run of the pipeline over them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import process_file
+from pipeline.model import FileResult
+from pipeline.nlp import Tagger
+from pipeline.rules import Rules, load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def sample_files() -> list[Path]:
+    return sorted(p for p in SAMPLES.glob("*") if p.is_file() and not p.name.startswith((".", "README")))
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def tagger(rules: Rules) -> Tagger:
+    return Tagger(rules)
+
+
+@pytest.fixture(scope="session")
+def sample_results(rules: Rules, tagger: Tagger) -> dict[str, FileResult]:
+    """Every sample processed once, by file name."""
+    return {p.name: process_file(p, p.name, rules, tagger) for p in sample_files()}
+
+
+@pytest.fixture(scope="session")
+def samples_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of `notices run samples`."""
+    from pipeline.cli import main
+    out = tmp_path_factory.mktemp("output")
+    assert main(["run", str(SAMPLES), "-o", str(out)]) == 0
+    return out

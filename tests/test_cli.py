@@ -1,0 +1,83 @@
+"""The command line: exit codes and exact messages (0 ok, 3 file errors, 2 usage, 1 broken set-up)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+from .conftest import ROOT, SAMPLES
+
+
+def test_cli_run_samples_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(SAMPLES), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("5 files: 5 ok, 0 failed;")
+    assert out.err == ""
+    for name in ("documents", "requirements", "progress", "errors"):
+        assert (tmp_path / "out" / f"{name}.csv").exists() and (tmp_path / "out" / f"{name}.parquet").exists()
+    assert (tmp_path / "out" / "notices.db").exists() and (tmp_path / "out" / "checklists.xlsx").exists()
+
+
+def test_cli_run_with_a_bad_file_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "003_790835e522af9ef0.txt", inbox)
+    (inbox / "empty.txt").write_bytes(b"")
+    assert main(["run", str(inbox), "-o", str(tmp_path / "out")]) == 3
+    out = capsys.readouterr()
+    assert out.out.startswith("2 files: 1 ok, 1 failed;")
+    assert out.err == ("error: empty.txt (read): empty.txt: the file is empty "
+                       "-- check that the file was saved completely\n")
+    errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert errors[0].startswith("source,stage,reason") and errors[1].startswith("empty.txt,read,")
+
+
+def test_cli_missing_inbox_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err == f"notices: error: inbox folder not found: {tmp_path / 'nowhere'}\n"
+
+
+def test_cli_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fly"]) == 2
+    assert "invalid choice: 'fly'" in capsys.readouterr().err
+
+
+def test_cli_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "usage: notices" in capsys.readouterr().out
+
+
+def test_cli_broken_rules_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "units.yaml").write_text("units: []\n", encoding="utf-8")
+    assert main(["run", str(SAMPLES), "-o", str(tmp_path / "out"), "--rules", str(rules)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("notices: error: broken rules:\n  units.yaml: units: expected a non-empty list")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_when_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["when", "--ref", "2017-06-19", "6月30日前"]) == 0
+    value = json.loads(capsys.readouterr().out)
+    assert (value["kind"], value["start"], value["end"]) == ("deadline", None, "2017-06-30")
+    assert set(value) == {"text", "kind", "start", "end", "duration", "every", "rrule", "flags"}
+
+
+def test_cli_when_bad_ref_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["when", "--ref", "2017/06/19", "6月30日前"]) == 2
+    assert "not a date in YYYY-MM-DD form: '2017/06/19'" in capsys.readouterr().err
+
+
+def test_cli_evaluate_prints_summary(samples_output: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(samples_output), str(ROOT / "tests" / "data" / "gold" / "seeds.jsonl")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("overall F1=")
+
+
+def test_cli_doctor_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor"]) == 0
+    assert "MISSING" not in capsys.readouterr().out

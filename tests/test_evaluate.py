@@ -1,0 +1,36 @@
+"""The seed score, measured by `notices evaluate`, must not drop below the project's bar."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.evaluate import evaluate, loose_in, per_of
+
+from .conftest import GOLD
+
+
+def test_evaluate_seed_scores(samples_output: Path) -> None:
+    score = evaluate(samples_output, GOLD)
+    assert score.files == 5
+    assert score.f1 >= 0.90 and score.precision >= 0.90, (score.f1, score.precision, score.misses)
+    assert score.docs_score >= 0.90, score.notes
+    assert score.progress_score >= 0.95, score.notes
+
+
+@pytest.mark.parametrize("gold, predicted, ok", [
+    ("党支部", "各党支部", True), ("党支部", "机关党支部", True), ("党员", "每名党员", True),
+    ("机关党委", "党委组织部", False), ("党支部", "", False),
+])
+def test_evaluate_loose_names(gold: str, predicted: str, ok: bool) -> None:
+    assert loose_in(gold, predicted) is ok
+
+
+@pytest.mark.parametrize("row, per", [
+    ({"per": "semester", "recurrence": ""}, "semester"),
+    ({"per": "", "recurrence": "FREQ=MONTHLY;INTERVAL=6"}, "half-year"),
+    ({"per": "", "recurrence": "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"}, "month"),
+    ({"per": "", "recurrence": "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=20"}, "year"),
+])
+def test_evaluate_per_of_row(row: dict[str, str], per: str) -> None:
+    assert per_of(row) == per

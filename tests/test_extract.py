@@ -1,0 +1,170 @@
+"""Extraction: quantities, parties and whole requirement rows, on tables of real notice phrases."""
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import Context, extract, parties
+from pipeline.extract.quantities import find_quantities
+from pipeline.model import BlockKind, Format, RawBlock, RawDocument, Requirement
+from pipeline.nlp import Tagger
+from pipeline.normalize import normalize, normalize_text
+from pipeline.rules import Rules
+from pipeline.segment import segment
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("党员每年集中学习时间一般不少于32学时", [(32, None, "学时", ">=")]),
+    ("每年至少专题研究2次意识形态工作", [(2, None, "次", ">=")]),
+    ("“基本情况”字数不超过1000字", [(1000, None, "字", "<=")]),
+    ("“特色案例”可择优推荐1—2个", [(1, 2, "个", "range")]),
+    ("每个案例300—500字", [(300, 500, "字", "range")]),
+    ("“最佳方案”比例控制在30%左右", [(30, None, "%", "~")]),
+    ("保证每人集中学习培训时间不少于2天半", [(2.5, None, "天", ">=")]),
+    ("一般性信息要在3天内报送", [(3, None, "天", "<=")]),
+    ("重大信息2小时内报送", [(2, None, "小时", "<=")]),
+    ("5个工作日内反馈", [(5, None, "工作日", "<=")]),
+    ("视频不超过15分钟", [(15, None, "分钟", "<=")]),
+    ("字数2000-3000字", [(2000, 3000, "字", "range")]),
+    ("团队成员不超过3人", [(3, None, "人", "<=")]),
+    ("至少配备1名专职组织员", [(1, None, "名", ">=")]),
+    ("法制审核人员不少于本单位执法人员总数的5%", [(5, None, "%", ">=")]),
+    ("每学年不少于90学时,医科每学年不少于72学时", [(90, None, "学时", ">="), (72, None, "学时", ">=")]),
+    ("推荐限报2项", [(2, None, "项", "<=")]),
+    ("可获得经费300元", [(300, None, "元", None)]),
+    ("近3年来获得表彰", []),
+    ("第1次会议", []),
+    ("G01楼会议室", []),
+])
+def test_extract_quantities(rules: Rules, phrase: str, expected: list[tuple]) -> None:
+    found = find_quantities(normalize_text(phrase, rules), rules)
+    assert [(q.value, q.value_max, q.unit, q.comparator) for q in found] == expected
+
+
+@pytest.mark.parametrize("phrase, recipient", [
+    ("认真制订学习计划于6月30日前报送机关党委", "机关党委"),
+    ("7月20日和12月25日党支部要向机关党委书面汇报半年工作情况", "机关党委"),
+    ("将电子版申报书提交至学院党委邮箱jxdw@dlut.edu.cn", "学院党委"),
+    ("发送至党委组织部专用邮箱(neuzzb@163.com):", "党委组织部"),
+    ("党员每半年向党支部汇报1次自己学习情况", "党支部"),
+    ("于4月28前上报区局办公室", "区局办公室"),
+    ("于3月23日前统一上报至教务处通识科", "教务处"),
+    ("各党支部需于5月20日前将电子版申报书提交", ""),
+])
+def test_extract_recipient(rules: Rules, tagger: Tagger, phrase: str, recipient: str) -> None:
+    text = normalize_text(phrase, rules)
+    assert parties.recipient(text, 0, len(text), tagger.mentions(text), rules) == recipient
+
+
+@pytest.mark.parametrize("phrase, actor", [
+    ("各党支部要结合本支部前期学习情况,认真制订学习计划", "党支部"),
+    ("各支部每年至少举办1次特色党日活动", "党支部"),
+    ("并严格按照机关党委要求以建立台账为重点,到2017年年底,机关党支部要力争全面达到标准", "党支部"),
+    ("7月20日和12月25日党支部要向机关党委书面汇报", "党支部"),
+    ("各分党委(直属党总支)请于4月1日17:00前将如下材料", "分党委"),
+    ("基层党支部书记每年集中学习时间一般不少于56学时", "党支部书记"),
+    ("学习“我的入党初心”", ""),
+])
+def test_extract_actor(rules: Rules, tagger: Tagger, phrase: str, actor: str) -> None:
+    text = normalize_text(phrase, rules)
+    assert parties.actor(text, 0, len(text), tagger.mentions(text), rules) == actor
+
+
+def rows_of(text: str, ref: date, rules: Rules, tagger: Tagger, addressee: str = "") -> list[Requirement]:
+    raw = RawDocument("x.txt", Path("x.txt"), Format.txt, (RawBlock(BlockKind.paragraph, text),), sha256="0" * 64)
+    doc = normalize(raw, rules)
+    return extract(segment(doc, rules), Context(doc, rules, tagger, ref, True, addressee))
+
+
+def _key(r: Requirement) -> tuple:
+    return (r.kind.value, r.due_date, r.due_time, r.window_start, r.window_end, r.per.value if r.per else None,
+            r.quantity, r.quantity_max, r.unit, r.comparator.value if r.comparator else None)
+
+
+D = date
+T = time
+ROWS = [
+    # (text, reference date, [(kind, due_date, due_time, window_start, window_end, per, qty, qty_max, unit, cmp)])
+    ("各党支部要结合本支部前期学习情况，认真制订学习计划于6月30日前报送机关党委。", D(2017, 6, 19),
+     [("deadline", D(2017, 6, 30), None, None, None, None, None, None, "", None)]),
+    ("各分党委（直属党总支）请于4月1日17:00前将如下材料电子版发送至党委组织部专用邮箱(neuzzb@163.com)。",
+     D(2022, 3, 1), [("deadline", D(2022, 4, 1), T(17, 0), None, None, None, None, None, "", None)]),
+    ("请于2016年6月2日24:00前上报。", D(2016, 5, 30),
+     [("deadline", D(2016, 6, 2), T(23, 59), None, None, None, None, None, "", None)]),
+    ("2022年3月1日至3月31日，发布方案，支部申报。", D(2022, 3, 1),
+     [("window", None, None, D(2022, 3, 1), D(2022, 3, 31), None, None, None, "", None)]),
+    ("2023年1月1日至3月初，分党委对方案实施效果进行验收。", D(2022, 3, 1),
+     [("window", None, None, D(2023, 1, 1), D(2023, 3, 10), None, None, None, "", None)]),
+    ("经费使用期限为2016年12月15日至2017年6月30日。", D(2016, 12, 8),
+     [("window", None, None, D(2016, 12, 15), D(2017, 6, 30), None, None, None, "", None)]),
+    ("每月最后一个工作日向机关党委上报本月支部开展学习情况。", D(2017, 6, 19),
+     [("recurring", None, None, None, None, "month", None, None, "", None)]),
+    ("党员每半年向党支部汇报一次自己学习、思想和工作情况。", D(2017, 6, 19),
+     [("recurring", None, None, None, None, "half-year", 1, None, "次", "=")]),
+    ("坚持院(系)党政主要负责同志每学期讲党课和思想政治理论课制度。", D(2024, 1, 1),
+     [("recurring", None, None, None, None, "semester", None, None, "", None)]),
+    ("7月20日和12月25日党支部要向机关党委书面汇报半年工作情况。", D(2017, 6, 19),
+     [("deadline", D(2017, 7, 20), None, None, None, "year", None, None, "", None),
+      ("deadline", D(2017, 12, 25), None, None, None, "year", None, None, "", None)]),
+    ("除自学外，党员每年集中学习时间一般不少于32学时，科级干部集中学习时间不少于90学时。", D(2017, 6, 19),
+     [("quota", None, None, None, None, "year", 32, None, "学时", ">="),
+      ("quota", None, None, None, None, "year", 90, None, "学时", ">=")]),
+    ("全年撰写学习体会不少于3篇，其中1篇为学习十九大精神体会，每篇不少于800字。", D(2017, 6, 19),
+     [("quota", None, None, None, None, "year", 3, None, "篇", ">="),
+      ("quota", None, None, None, None, "year", 1, None, "篇", "="),
+      ("quota", None, None, None, None, "item", 800, None, "字", ">=")]),
+    ("每年至少专题研究2次意识形态工作，并向上级党组织专题汇报1次。", D(2024, 1, 1),
+     [("quota", None, None, None, None, "year", 2, None, "次", ">="),
+      ("quota", None, None, None, None, "year", 1, None, "次", "=")]),
+    ("组织教师每月开展1次党的创新理论学习。", D(2024, 1, 1),
+     [("recurring", None, None, None, None, "month", 1, None, "次", "=")]),
+    ("一般性信息要在3天内报送。", D(2012, 4, 20),
+     [("quota", None, None, None, None, None, 3, None, "天", "<=")]),
+    ("“最佳方案”比例控制在30%左右。", D(2022, 3, 1),
+     [("quota", None, None, None, None, None, 30, None, "%", "~")]),
+    ("到2017年年底，机关党支部要力争全面达到规范化示范点建设标准。", D(2017, 6, 19),
+     [("deadline", D(2017, 12, 31), None, None, None, None, None, None, "", None)]),
+    # history and counted-from-today periods are not duties
+    ("近3年来，党支部曾获得校级以上表彰。", D(2024, 5, 14), []),
+    ("经过2021年7月19日校区党工委会议研究决定。", D(2021, 9, 25), []),
+    ("大连理工大学机关党委成立于2010年。", D(2017, 6, 19), []),
+    ("拟组建两个机关教工社会实践团队。", D(2017, 6, 19), []),
+    ("联系人：张老师，电话：0411-84707000，邮箱：zhang@dlut.edu.cn。", D(2024, 5, 14), []),
+]
+
+
+@pytest.mark.parametrize("text, ref, expected", ROWS, ids=[r[0][:18] for r in ROWS])
+def test_extract_rows(rules: Rules, tagger: Tagger, text: str, ref: date, expected: list[tuple]) -> None:
+    assert [_key(r) for r in rows_of(text, ref, rules, tagger)] == expected
+
+
+@pytest.mark.parametrize("text, emails", [
+    ("请于4月1日前将材料发送至党委组织部专用邮箱(neuzzb@163.com)。", ("neuzzb@163.com",)),
+    ("将申报书电子版发送至 zzhang86@ xjtu.edu.cn。", ("zzhang86@xjtu.edu.cn",)),
+    ("于2012年4月28日前将此表报送jbgs＠xjzj.gov.cn。", ("jbgs@xjzj.gov.cn",)),
+])
+def test_extract_submission_emails(rules: Rules, tagger: Tagger, text: str, emails: tuple[str, ...]) -> None:
+    rows = rows_of(text, date(2012, 1, 1), rules, tagger)
+    assert rows and rows[0].emails == emails
+
+
+def test_extract_row_parties_and_section(rules: Rules, tagger: Tagger) -> None:
+    row, = rows_of("各党支部需于520日上午10时前将电子版申报书提交至学院党委邮箱jxdw@dlut.edu.cn，"
+                   "邮件主题为：样板支部申报书。", date(2024, 5, 14), rules, tagger)
+    assert (row.kind.value, row.due_date, row.due_time) == ("deadline", date(2024, 5, 20), time(10, 0))
+    assert (row.organization, row.recipient, row.emails, row.action) == (
+        "党支部", "学院党委", ("jxdw@dlut.edu.cn",), "提交")
+    assert "repaired" in row.flags
+    assert row.text.endswith("邮件主题为:样板支部申报书")
+
+
+def test_extract_row_falls_back_to_addressee(rules: Rules, tagger: Tagger) -> None:
+    row, = rows_of("请于4月1日前报送总结材料。", date(2022, 3, 1), rules, tagger, addressee="分党委")
+    assert row.organization == "分党委"
+
+
+def test_extract_rows_are_numbered(rules: Rules, tagger: Tagger) -> None:
+    rows = rows_of("每年不少于32学时，每月不少于4学时。", date(2017, 1, 1), rules, tagger)
+    assert [r.req_id for r in rows] == ["0000000000000000-0001", "0000000000000000-0002"]
