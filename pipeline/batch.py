@@ -88,7 +88,8 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
 def _record(raw: RawDocument, doc_id: str, meta: DocMeta) -> DocumentRecord:
     return DocumentRecord(doc_id=doc_id, source=raw.source, format=raw.format, title=meta.title, issuer=meta.issuer,
                           doc_number=meta.doc_number, issued_on=meta.issued_on, addressee=meta.addressee,
-                          as_of=meta.as_of, pages=raw.pages, status=Status.ok, sha256=raw.sha256)
+                          as_of=meta.as_of, pages=raw.pages, status=Status.ok, sha256=raw.sha256,
+                          attachments=raw.attachments)
 
 
 def _failed(path: Path, source: str, stage: Stage, exc: Exception) -> FileResult:

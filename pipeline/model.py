@@ -109,6 +109,7 @@ class RawDocument:
     blocks: tuple[RawBlock, ...]
     pages: int | None = None
     sha256: str = ""
+    attachments: tuple[str, ...] = ()  # names of files the notice attaches (附件), as listed
 
 
 # --- normalised document -------------------------------------------------------------------
@@ -239,6 +240,7 @@ class DocumentRecord:
     status: Status = Status.ok
     error: str = ""
     sha256: str = ""
+    attachments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

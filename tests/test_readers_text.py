@@ -104,6 +104,6 @@ def test_read_unsupported_format_names_it(tmp_path: Path) -> None:
 
 def test_read_format_from_content_not_suffix(tmp_path: Path) -> None:
     path = tmp_path / "scan.txt"
-    path.write_bytes(b"%PDF-1.7\n...")
-    with pytest.raises(UnsupportedFormat, match=r"\.pdf is not a supported format"):
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with pytest.raises(UnsupportedFormat, match=r"scan.txt: \.png is not a supported format"):
         read(path, "scan.txt")
