@@ -97,8 +97,9 @@ class RawBlock:
     rows: tuple[tuple[str, ...], ...] = ()
     merged: tuple[tuple[bool, ...], ...] = ()
     level: int = 0  # heading level given by the format (markdown #, Word style); 0 = unknown
-    page: int | None = None
+    page: int | None = None  # the page the block starts on (1-based); None where a format has no pages
     boilerplate: bool = False  # the reader knows it is a menu, header or footer
+    row_pages: tuple[int | None, ...] = ()  # a table's page per row (a table may run over pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class Cell:
     char_start: int
     char_end: int
     merged: bool = False  # filled from a merged neighbour: its text stands in the origin cell
+    page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,8 @@ class _Unit:
     page: int | None
     level: int = 0
     boilerplate: bool = False
-    cells: list[tuple[int, int, int, int, bool]] = field(default_factory=list)  # row, col, start, end, merged
+    # row, col, start, end, merged, page
+    cells: list[tuple[int, int, int, int, bool, int | None]] = field(default_factory=list)
 
 
 def normalize(raw: RawDocument, rules: Rules) -> Document:
@@ -112,7 +113,8 @@ def _table_unit(block: RawBlock, offset: int, rules: Rules, numerals: re.Pattern
             text = _Text() if merged else _flatten(_clean(cell, pos, rules, numerals), rules)
             start = len(out.chars)
             out.add(text)
-            cells.append((r, c, start, len(out.chars), merged))
+            page = block.row_pages[r] if r < len(block.row_pages) else block.page
+            cells.append((r, c, start, len(out.chars), merged, page))
             pos += len(cell) + 1
     return _Unit(BlockKind.table, out, block.page, boilerplate=block.boilerplate, cells=cells)
 
@@ -199,7 +201,7 @@ def _assemble(raw: RawDocument, units: list[_Unit], raw_text: str) -> Document:
             text.add_sep("\n", unit.text.index[0] if unit.text.index else 0)
         start = len(text.chars)
         text.add(unit.text)
-        cells = tuple(Cell(r, c, start + s, start + e, m) for r, c, s, e, m in unit.cells)
+        cells = tuple(Cell(r, c, start + s, start + e, m, p) for r, c, s, e, m, p in unit.cells)
         blocks.append(Block(unit.kind, start, len(text.chars), unit.page, unit.level, unit.boilerplate, cells))
     return Document(doc_id=raw.sha256[:16], source=raw.source, format=raw.format, text=text.chars,
                     blocks=tuple(blocks), pages=raw.pages, raw_text=raw_text, offset_map=_compress(text.index))

@@ -78,6 +78,7 @@ def _table_rows(doc: Document, block: Block, rules: Rules) -> list[Cells]:
             while r > 0 and not grid.get((r, cell.col)):
                 r -= 1
             grid[(cell.row, cell.col)] = grid.get((r, cell.col), "")
+    pages = {c.row: c.page for c in block.cells}
     n_rows = 1 + max((c.row for c in block.cells), default=-1)
     n_cols = 1 + max((c.col for c in block.cells), default=-1)
     header = [grid.get((0, c), "") for c in range(n_cols)]
@@ -92,7 +93,7 @@ def _table_rows(doc: Document, block: Block, rules: Rules) -> list[Cells]:
                               item=values["item"], description=values.get("description", ""),
                               lead_org=values.get("lead_org", ""), partners=values.get("partner_orgs", ""),
                               period=values.get("period", ""), status=values.get("status", ""),
-                              page=block.page))
+                              page=pages.get(r, block.page)))
     return rows
 
 
