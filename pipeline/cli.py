@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("--verbose", dest="detail", action="store_true", help="list every miss and false claim")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument("--by-file", action="store_true", help="also print F1 per scored file")
     evaluate.set_defaults(handler=_evaluate)
 
     when = sub.add_parser("when", help="resolve Chinese time expressions (one JSON object per expression)")
@@ -85,12 +86,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, report
+    from .evaluate import evaluate, report, report_files
     if not args.output.is_dir() or not args.gold.is_file():
         print(f"notices: error: need an output folder and a gold file: {args.output} {args.gold}", file=sys.stderr)
         return USAGE
     score = evaluate(args.output, args.gold)
-    print(json.dumps(score.as_dict(), ensure_ascii=False, indent=1) if args.json else report(score, args.detail))
+    if args.json:
+        print(json.dumps(score.as_dict(), ensure_ascii=False, indent=1))
+        return OK
+    if args.by_file:
+        print(report_files(score))
+    print(report(score, args.detail))
     return OK
 
 

@@ -42,6 +42,7 @@ class Score:
     files: int = 0
     by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_format: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_file: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     attributes: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     docs: list[int] = field(default_factory=lambda: [0, 0])
     progress: list[int] = field(default_factory=lambda: [0, 0])
@@ -82,9 +83,16 @@ class Score:
         return {"files": self.files, "recall": self.recall, "precision": self.precision, "f1": self.f1,
                 "by_type": {k: vars(v) for k, v in self.by_type.items()},
                 "by_format": {k: vars(v) for k, v in self.by_format.items()},
+                "by_file": {k: vars(v) | {"f1": f1_of(v)} for k, v in self.by_file.items()},
                 "attributes": {k: v[0] / v[1] for k, v in self.attributes.items() if v[1]},
                 "docs": self.docs_score, "progress": self.progress_score,
                 "misses": self.misses, "false_claims": self.false_claims}
+
+
+def f1_of(t: Tally) -> float:
+    r = t.found / t.gold if t.gold else 0.0
+    p = t.tp / t.claims if t.claims else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def squash(s: object) -> str:
@@ -241,12 +249,14 @@ def _score_file(score: Score, src: str, rows: list[Row], facts: list[Fact]) -> N
         kind = str(fact["type"])
         score.by_type[kind].gold += 1
         score.by_format[ext].gold += 1
+        score.by_file[src].gold += 1
         hits = [r for r in rows if key_match(fact, r)]
         if not hits:
             score.misses.append((src, {k: v for k, v in fact.items() if k != "doc"}))
             continue
         score.by_type[kind].found += 1
         score.by_format[ext].found += 1
+        score.by_file[src].found += 1
         best = max(hits, key=lambda r: sum(ok for _, ok in _attributes(fact, r)))
         for name, ok in _attributes(fact, best):
             score.attributes[name][0] += ok
@@ -259,6 +269,8 @@ def _score_file(score: Score, src: str, rows: list[Row], facts: list[Fact]) -> N
             score.by_type[kind].tp += ok
             score.by_format[ext].claims += 1
             score.by_format[ext].tp += ok
+            score.by_file[src].claims += 1
+            score.by_file[src].tp += ok
             if not ok:
                 score.false_claims.append((src, kind, squash(row.get("text"))[:80]))
 
@@ -313,6 +325,14 @@ def _progress_checks(fact: Fact, got: Row) -> dict[str, bool]:
         and category[2:8] in squash(got.get("category")),
         "as_of": fact["as_of"] == (got.get("as_of") or "").strip(),
     }
+
+
+def report_files(score: Score) -> str:
+    """F1 per scored file, so each rendition of a notice can be compared with its text seed."""
+    lines = [f"{'file':44} {'gold':>5} {'found':>6} {'claims':>7} {'tp':>5} {'F1':>6}"]
+    for src, t in sorted(score.by_file.items()):
+        lines.append(f"{src[:44]:44} {t.gold:5} {t.found:6} {t.claims:7} {t.tp:5} {f1_of(t):6.3f}")
+    return "\n".join(lines)
 
 
 def report(score: Score, verbose: bool = False) -> str:

@@ -68,10 +68,10 @@ def _label(text: str) -> str:
 
 
 def _text_clauses(doc: Document, start: int, end: int, path: str, block: Block, index: int,
-                  rules: Rules, in_table: bool = False) -> list[Clause]:
+                  rules: Rules, in_table: bool = False, page: int | None = None) -> list[Clause]:
     out = []
     for s, e in sentences(doc.text, start, end, rules):
-        out.append(Clause(text=doc.text[s:e], char_start=s, char_end=e, section=path, page=block.page,
+        out.append(Clause(text=doc.text[s:e], char_start=s, char_end=e, section=path, page=page or block.page,
                           block_index=index, parts=tuple(parts(doc.text, s, e, rules)), in_table=in_table))
     return out
 
@@ -143,7 +143,7 @@ def _table_clauses(doc: Document, block: Block, index: int, stack: list[Heading]
         cells = [grid[(r, c)] for c in range(cols) if (r, c) in grid and grid[(r, c)].char_end > grid[(r, c)].char_start]
         if cells:
             out.extend(_text_clauses(doc, cells[0].char_start, cells[-1].char_end, PATH_SEP.join(base),
-                                     block, index, rules, in_table=True))
+                                     block, index, rules, in_table=True, page=cells[0].page))
     return out
 
 
@@ -187,7 +187,8 @@ def _cell_clauses(doc: Document, block: Block, index: int, cell: Cell, path: lis
         end = start + len(line)
         heading = parse_heading(line, rules)
         item_path = path + [heading.label] if heading and heading.label not in path[-1:] else path
-        out.extend(_text_clauses(doc, start, end, PATH_SEP.join(item_path), block, index, rules, in_table=True))
+        out.extend(_text_clauses(doc, start, end, PATH_SEP.join(item_path), block, index, rules, in_table=True,
+                                 page=cell.page))
         start = end + 1
     return out
 
