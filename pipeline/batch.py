@@ -70,7 +70,7 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     tracker.stage = Stage.normalize
     doc = normalize(raw, rules)
     meta = extract_metadata(doc, rules)
-    ref, ref_is_issue = reference_date(meta, file_date, rules)
+    ref, ref_is_issue = reference_date(doc, meta, file_date, rules)
     tracker.stage = Stage.progress
     items, table_blocks = extract_progress(doc, rules, meta.as_of or ref)
     tracker.stage = Stage.segment

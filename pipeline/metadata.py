@@ -13,6 +13,7 @@ HEAD_LINES = 25  # title, 发文字号 and addressee stand in the first lines
 TITLE_MIN, TITLE_MAX = 6, 100
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
 DATE_REF = date(2000, 1, 1)
+INFERRED = {"year_inferred", "relative", "date_inferred"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +38,10 @@ def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
                    addressee=_addressee(head, title, rules), as_of=_to_date(_search(lines, r.as_of)))
 
 
-def reference_date(meta: DocMeta, fallback: date, rules: Rules) -> tuple[date, bool]:
-    """The date year-less dates are read against, and whether it is the issue date itself."""
+def reference_date(doc: Document, meta: DocMeta, fallback: date, rules: Rules) -> tuple[date, bool]:
+    """The date year-less dates are read against, and whether it is the issue date itself: the issue
+    date, else the 截至 date, else the year of the title, else the first full date the notice writes,
+    else `fallback` (the file's date)."""
     if meta.issued_on:
         return meta.issued_on, True
     if meta.as_of:
@@ -46,7 +49,21 @@ def reference_date(meta: DocMeta, fallback: date, rules: Rules) -> tuple[date, b
     year = rules.regexes.title_year.search(meta.title)
     if year:
         return date(int(year.group()), 1, 1), False
-    return fallback, False
+    return _first_written_date(doc) or fallback, False
+
+
+def _first_written_date(doc: Document) -> date | None:
+    """The first date written with its year in the body (not a year alone, not counted from today)."""
+    for block in doc.blocks:
+        if block.boilerplate:
+            continue
+        for value in resolve(doc.text[block.char_start:block.char_end], DATE_REF):
+            if value.kind is TimeKind.recurrence or value.kind is TimeKind.duration:
+                continue
+            moment = value.start or value.end
+            if moment is not None and not set(value.flags) & INFERRED and not value.is_whole_year():
+                return moment.date() if isinstance(moment, datetime) else moment
+    return None
 
 
 def _lines(doc: Document) -> list[Line]:

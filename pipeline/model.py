@@ -194,6 +194,13 @@ class TimeValue:
     per: Per | None = None
     flags: tuple[str, ...] = ()
 
+    def is_whole_year(self) -> bool:
+        """A bare year (2022年, 2017年度): January 1 to December 31 of one year."""
+        start = self.start.date() if isinstance(self.start, datetime) else self.start
+        end = self.end.date() if isinstance(self.end, datetime) else self.end
+        return (start is not None and end is not None and start.year == end.year
+                and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31))
+
 
 # --- output rows ---------------------------------------------------------------------------
 

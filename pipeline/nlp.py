@@ -34,11 +34,24 @@ class Tagger:
         found = self._cache.get(text)
         if found is None:
             doc = self._nlp(text)
-            found = tuple(Mention(e.start_char, e.end_char, e.label_, e.ent_id_ or e.text) for e in doc.ents)
+            found = _compounds(tuple(Mention(e.start_char, e.end_char, e.label_, e.ent_id_ or e.text)
+                                     for e in doc.ents))
             if len(self._cache) > 20000:
                 self._cache.clear()
             self._cache[text] = found
         return found
+
+
+def _compounds(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """A role right before a unit names that unit (毕业生 + 党支部 is a 党支部, not graduates)."""
+    out: list[Mention] = []
+    for m in mentions:
+        previous = out[-1] if out else None
+        if previous and previous.label == ROLE and m.label == ORG and previous.end == m.start:
+            out[-1] = Mention(previous.start, m.end, ORG, m.name)
+        else:
+            out.append(m)
+    return tuple(out)
 
 
 def _build(rules: Rules) -> Any:

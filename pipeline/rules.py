@@ -77,6 +77,8 @@ class Regexes:
     signature_date: re.Pattern[str]
     periodic_report: re.Pattern[str]
     not_quota_context: re.Pattern[str]
+    cited_title: re.Pattern[str]
+    clause_end: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,9 @@ class Rules:
     submit_verbs: tuple[str, ...]
     toward_words: tuple[str, ...]
     modals: tuple[str, ...]
+    requests: tuple[str, ...]
+    as_unit: tuple[str, str]
+    fact_verbs: tuple[str, ...]
     not_modals: tuple[str, ...]
     link_words: tuple[str, ...]
     action_verbs: tuple[str, ...]
@@ -255,6 +260,9 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         submit_verbs=check.words(verbs, "verbs.yaml", "submit"),
         toward_words=check.words(verbs, "verbs.yaml", "toward"),
         modals=check.words(verbs, "verbs.yaml", "modals"),
+        requests=check.words(verbs, "verbs.yaml", "requests"),
+        as_unit=_pair(verbs, "verbs.yaml", "as_unit", check),
+        fact_verbs=check.words(verbs, "verbs.yaml", "facts"),
         not_modals=check.words(verbs, "verbs.yaml", "not_modals"),
         link_words=check.words(verbs, "verbs.yaml", "links"),
         action_verbs=check.words(verbs, "verbs.yaml", "actions"),
@@ -288,6 +296,15 @@ def _single(data: object, file: str, key: str, value_key: str, check: _Checker) 
         check.problems.append(f"{file}: {key}: needs id, text and {value_key}")
         return Term(key, "", "")
     return Term(entry["id"], entry["text"], entry[value_key])
+
+
+def _pair(data: object, file: str, key: str, check: _Checker) -> tuple[str, str]:
+    """A mapping `key: {id, before, after}`: words standing either side of a name."""
+    entry = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "before", "after")):
+        check.problems.append(f"{file}: {key}: needs id, before and after")
+        return ("", "")
+    return entry["before"], entry["after"]
 
 
 def _regexes(data: object, check: _Checker) -> Regexes:

@@ -14,6 +14,7 @@ from .quantities import Quantity, find_per_markers, find_quantities
 MAX_ROW = 200  # a row quotes its clause; the scorer stops matching at 300 characters
 DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
 RELATIVE = "relative"  # the time engine's flag for expressions counted from the reference date
+CLOSERS = ")]》”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,10 @@ def _clause_rows(clause: Clause, mentions: tuple[Mention, ...], fallback: str, c
     values = resolve(text, ctx.ref, ctx.rules.time)
     quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values)]
     pers = _pers(text, values, ctx.rules)
-    groups = _groups(clause, [v for v in values if _is_anchor(v, ctx)], quantities, pers, ctx.rules)
+    cited = _cited_spans(text, ctx.rules)
+    anchors = [v for v in values if _is_anchor(v, ctx) and not _inside(v.char_start, cited)
+               and not _is_fact(text, v, ctx.rules)]
+    groups = _groups(clause, anchors, quantities, pers, ctx.rules)
     emails = _emails(text, ctx.rules)
     if not groups and emails:
         groups = [_Group(part=len(clause.parts) - 1)]
@@ -65,9 +69,8 @@ def _clause_rows(clause: Clause, mentions: tuple[Mention, ...], fallback: str, c
     rows = []
     for i, group in enumerate(groups):
         start, end = _row_span(parts, [g.part for g in groups], i)
-        anchor = parts[group.part][0]
         for row in _group_rows(group, pers, text, ctx):
-            rows.append(_finish(row, clause, (start, end, anchor), mentions, fallback, emails, ctx))
+            rows.append(_finish(row, clause, (start, end), mentions, fallback, emails, ctx))
     return rows
 
 
@@ -80,16 +83,26 @@ def _is_anchor(value: TimeValue, ctx: Context) -> bool:
         return False
     if value.kind not in DATED and value.kind is not TimeKind.range:
         return False
-    if value.kind is TimeKind.range and _whole_year(value):
+    if value.kind is TimeKind.range and value.is_whole_year():
         return False
     end = _day(value.end) or _day(value.start)
     return not (ctx.ref_is_issue and end is not None and end < ctx.ref)
 
 
-def _whole_year(value: TimeValue) -> bool:
-    start, end = _day(value.start), _day(value.end)
-    return (start is not None and end is not None and start.year == end.year
-            and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31))
+def _cited_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """Spans of cited titles: a date in 《…方案(2020-2025年)》 belongs to another document."""
+    return [m.span() for m in rules.regexes.cited_title.finditer(text)]
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= at < e for s, e in spans)
+
+
+def _is_fact(text: str, value: TimeValue, rules: Rules) -> bool:
+    """A date the notice reports about a document: its clause ends in a history verb (…会议通过,
+    …起施行); 于6月30日前通过邮箱报送 is a duty."""
+    clause = rules.regexes.clause_end.split(text[value.char_end:], maxsplit=1)[0]
+    return clause.rstrip(CLOSERS).endswith(rules.fact_verbs)
 
 
 def _in_time(q: Quantity, values: list[TimeValue]) -> bool:
@@ -197,6 +210,9 @@ def _quota_row(q: Quantity, per: Per | None, recurrence: TimeValue | None, dated
 
 def _time_row(v: TimeValue, recurrence: TimeValue | None, periodic: bool) -> Requirement:
     flags = v.flags
+    if v.kind is TimeKind.range and _day(v.start) is not None and _day(v.start) == _day(v.end):
+        # 1月11日的上午: an event that day; a part of a day is not a due time
+        v = replace(v, kind=TimeKind.date, start=_day(v.start), end=_day(v.end))
     if v.kind is TimeKind.range:
         row = replace(_blank(ReqKind.window), window_start=_day(v.start), window_end=_day(v.end))
     else:
@@ -221,12 +237,12 @@ def _recurring_row(v: TimeValue) -> Requirement:
                    due_time=_clock(moment), rule_id="time.recurrence", flags=v.flags)
 
 
-def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentions: tuple[Mention, ...],
+def _finish(row: Requirement, clause: Clause, span: tuple[int, int], mentions: tuple[Mention, ...],
             fallback: str, emails: tuple[str, ...], ctx: Context) -> Requirement:
-    """Text, place and parties of a row; `span` is the row's start and end and its anchor part's start."""
-    start, end, anchor = span
+    """Text, place and parties of a row."""
+    start, end = span
     text, rules = clause.text, ctx.rules
-    organization = (parties.actor(text, start, end, mentions, rules, anchor)
+    organization = (parties.actor(text, start, end, mentions, rules)
                     or parties.actor(text, 0, start, mentions, rules) or fallback)
     audience = parties.audience(text, start, end, mentions, rules) \
         if row.kind in (ReqKind.quota, ReqKind.recurring) else ""

@@ -21,17 +21,24 @@ def recipient(text: str, start: int, end: int, mentions: tuple[Mention, ...], ru
     return ""
 
 
-def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules,
-          anchor: int | None = None) -> str:
-    """Who must act in text[start:end]: a unit or role followed by 要/应/请…, else the first named from
-    `anchor` (the duty's own part) on, else the first named; never a recipient or a quoted name."""
+def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
+    """Who must act in text[start:end]: the unit of 以…为单位, else a unit or role followed by 要/应/须…
+    or asked by 请, else the first one named; never a recipient or a quoted name."""
     free = [m for m in _free(text, mentions, rules) if start <= m.start < end]
+    before, after = rules.as_unit
     for m in free:
-        if _before_modal(text, m.end, rules):
+        if text[:m.start].endswith(before) and text[m.end:].startswith(after):
             return m.name
-    after = [m for m in free if anchor is not None and m.start >= anchor]
-    chosen = after or free
-    return chosen[0].name if chosen else ""
+    for m in free:
+        if _before_modal(text, m.end, rules) or _after_request(text, m.start, rules):
+            return m.name
+    return free[0].name if free else ""
+
+
+def _after_request(text: str, at: int, rules: Rules) -> bool:
+    """请各毕业生党支部…: the unit asked stands a few characters after the request word."""
+    before = text[max(0, at - 4):at]
+    return any(w in before for w in rules.requests)
 
 
 def _before_modal(text: str, at: int, rules: Rules) -> bool:
@@ -100,11 +107,20 @@ def _generic_org(text: str, at: int, rules: Rules) -> str:
 
 
 def _free(text: str, mentions: tuple[Mention, ...], rules: Rules) -> list[Mention]:
-    """Mentions that name an acting party: not quoted, not right after a submit verb or 向."""
-    points = set(_submit_points(text, 0, len(text), rules))
-    quoted = _quoted_spans(text)
-    return [m for m in mentions
-            if m.start not in points and not any(a <= m.start < b for a, b in quoted)]
+    """Mentions that name an acting party: not quoted, not in the recipient phrase after a submit
+    verb (报送…, 上报党建负责老师) and not right after 向."""
+    blocked = _quoted_spans(text) + _recipient_phrases(text, rules)
+    toward = {m.end() for m in alternation_re(rules.toward_words).finditer(text)}
+    return [m for m in mentions if m.start not in toward and not any(a <= m.start < b for a, b in blocked)]
+
+
+def _recipient_phrases(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """From each submit verb to the end of its comma part."""
+    spans = []
+    for m in alternation_re(rules.submit_verbs).finditer(text):
+        stop = rules.regexes.clause_end.search(text, m.end())
+        spans.append((m.end(), stop.start() if stop else len(text)))
+    return spans
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
