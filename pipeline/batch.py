@@ -25,6 +25,7 @@ from .model import (
 )
 from .nlp import Tagger
 from .normalize import normalize
+from .organizations import canonical, issuer_of
 from .progress import extract_progress
 from .readers import read
 from .rules import Rules, load_rules
@@ -78,10 +79,12 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     tracker.stage = Stage.extract
     named = tagger.mentions(meta.addressee)
     addressee = named[0].name if named else meta.addressee
-    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee))
+    issuer = issuer_of(meta.issuer, rules)
+    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer))
     as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
-    items = [i if i.as_of else replace(i, as_of=as_of) for i in items]
-    record = _record(raw, doc.doc_id, replace(meta, as_of=as_of))
+    items = [replace(i, as_of=i.as_of or as_of, lead_org=canonical(i.lead_org, rules),
+                     partner_orgs=tuple(canonical(p, rules) for p in i.partner_orgs)) for i in items]
+    record = _record(raw, doc.doc_id, replace(meta, as_of=as_of, issuer=issuer.name))
     return FileResult(document=record, requirements=tuple(requirements), progress=tuple(items), text=doc.text)
 
 

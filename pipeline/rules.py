@@ -44,6 +44,8 @@ class Entity:
     id: str
     name: str
     aliases: tuple[str, ...]
+    full_name: str = ""
+    scope: str = ""  # "issuer": a unit of the notice's issuer (党支部)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,8 @@ class Rules:
     organizations: tuple[Entity, ...]
     org_prefixes: tuple[str, ...]
     org_heads: tuple[str, ...]
+    issuer_prefix: re.Pattern[str]
+    committees: tuple[str, ...]
     roles: tuple[Entity, ...]
     boilerplate_lines: tuple[Pattern, ...]
     boilerplate_inline: tuple[Pattern, ...]
@@ -212,7 +216,11 @@ class _Checker:
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 self.problems.append(f"{file}: {e['id']}: aliases must be a list of strings")
                 continue
-            out.append(Entity(e["id"], str(e["name"]), tuple(aliases)))
+            if e.get("scope", "") not in ("", "issuer"):
+                self.problems.append(f"{file}: {e['id']}: scope {e['scope']!r} is not one of issuer")
+                continue
+            out.append(Entity(e["id"], str(e["name"]), tuple(aliases), str(e.get("full_name", "")),
+                              str(e.get("scope", ""))))
         return tuple(out)
 
     def patterns(self, data: object, file: str, key: str) -> tuple[Pattern, ...]:
@@ -252,6 +260,8 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         organizations=check.entities(orgs, "organizations.yaml", "organizations"),
         org_prefixes=check.words(orgs, "organizations.yaml", "prefixes"),
         org_heads=check.words(orgs, "organizations.yaml", "heads"),
+        issuer_prefix=_single_regex(orgs, "organizations.yaml", "issuer_prefix", check),
+        committees=check.words(orgs, "organizations.yaml", "committees"),
         roles=check.entities(data["roles.yaml"], "roles.yaml", "roles"),
         boilerplate_lines=check.patterns(data["boilerplate.yaml"], "boilerplate.yaml", "lines"),
         boilerplate_inline=check.patterns(data["boilerplate.yaml"], "boilerplate.yaml", "inline"),
@@ -296,6 +306,14 @@ def _single(data: object, file: str, key: str, value_key: str, check: _Checker) 
         check.problems.append(f"{file}: {key}: needs id, text and {value_key}")
         return Term(key, "", "")
     return Term(entry["id"], entry["text"], entry[value_key])
+
+
+def _single_regex(data: object, file: str, key: str, check: _Checker) -> re.Pattern[str]:
+    entry = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or "regex" not in entry:
+        check.problems.append(f"{file}: {key}: needs id and regex")
+        return re.compile(r"(?!)")
+    return check.regex(entry, file) or re.compile(r"(?!)")
 
 
 def _pair(data: object, file: str, key: str, check: _Checker) -> tuple[str, str]:

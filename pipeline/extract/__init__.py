@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 from ..model import Clause, Comparator, Document, Per, ReqKind, Requirement, TimeKind, TimeValue
 from ..nlp import Mention, Tagger
+from ..organizations import Issuer, in_notice
 from ..rules import Rules
 from ..timex import resolve
 from . import parties
@@ -26,6 +27,7 @@ class Context:
     ref: date
     ref_is_issue: bool  # the notice's own date: dates before it are history, not duties
     addressee: str
+    issuer: Issuer = Issuer()
 
 
 @dataclass
@@ -256,7 +258,8 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int], mentions: t
     elif kind is ReqKind.event and emails and row.due_date is None:
         kind = ReqKind.submission
     return replace(row, kind=kind, doc_id=ctx.doc.doc_id, source=ctx.doc.source, section=clause.section,
-                   text=text[start:end], organization=organization, audience=audience, recipient=recipient,
+                   text=text[start:end], organization=in_notice(organization, ctx.issuer, rules),
+                   audience=audience, recipient=in_notice(recipient, ctx.issuer, rules),
                    action=action,
                    emails=emails if kind in (ReqKind.deadline, ReqKind.event, ReqKind.submission, ReqKind.window)
                    else (), page=clause.page if ctx.doc.pages else None,
