@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .errors import PipelineError
 from .export import export
+from .export.checklists import horizon
 from .extract import Context, extract
 from .metadata import extract_metadata, reference_date
 from .model import (
@@ -33,7 +34,8 @@ from .segment import segment
 
 log = logging.getLogger(__name__)
 
-SKIPPED_NAMES = ("readme",)  # a folder's own README describes the folder, it is not a notice
+SKIPPED_NAMES = ("readme",)
+HORIZON_MONTHS = 12  # a folder's own README describes the folder, it is not a notice
 
 
 @dataclass
@@ -116,8 +118,10 @@ def _file_date(path: Path) -> date:
         return date.today()
 
 
-def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bool = False) -> RunSummary:
-    """Process every file of the inbox and write all outputs; raises RuleError for broken rules."""
+def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bool = False,
+        today: date | None = None, horizon_months: int = HORIZON_MONTHS) -> RunSummary:
+    """Process every file of the inbox and write all outputs; raises RuleError for broken rules.
+    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`."""
     started = datetime.now()
     rules = load_rules(rules_dir)
     tagger = Tagger(rules)
@@ -129,7 +133,8 @@ def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bo
                  len(result.requirements), len(result.progress))
         results.append(result)
     summary = _summary(inbox, out_dir, results, started)
-    export(results, out_dir, summary, {"package": __version__, "rules": rules.version})
+    span = horizon(today or started.date(), horizon_months, rules.semester_ends)
+    export(results, out_dir, summary, {"package": __version__, "rules": rules.version}, span)
     return replace(summary, finished=datetime.now())
 
 

@@ -35,7 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: output/)")
     run.add_argument("--rules", type=Path, default=None, help="rules folder (default: the project's rules/)")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
+    _horizon_options(run)
     run.set_defaults(handler=_run)
+
+    export = sub.add_parser("export", help="export the checklists of an output folder")
+    export.add_argument("--format", required=True, choices=("csv", "xlsx", "ics", "json"))
+    export.add_argument("--org", default=None, help="one organisation (default: every one)")
+    export.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the output folder of a run")
+    export.add_argument("--dest", type=Path, default=None, help="where to write (default: OUT/exports/)")
+    export.add_argument("--rules", type=Path, default=None)
+    _horizon_options(export)
+    export.set_defaults(handler=_export)
 
     evaluate = sub.add_parser("evaluate", help="score an output folder against gold facts")
     evaluate.add_argument("output", type=Path)
@@ -56,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _horizon_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--today", type=_iso_date, default=None,
+                        help="the date checklists count from and mark overdue before (default: today)")
+    parser.add_argument("--horizon-months", type=_positive, default=12,
+                        help="how far ahead recurring duties are listed (default: 12)")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -73,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
         return USAGE
     from .batch import run
     try:
-        summary = run(args.inbox, args.out, args.rules, args.fail_fast)
+        summary = run(args.inbox, args.out, args.rules, args.fail_fast, args.today, args.horizon_months)
     except RuleError as exc:
         print(f"notices: error: {exc}", file=sys.stderr)
         return BROKEN
@@ -83,6 +106,25 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {error.source} ({error.stage.value}): {error.reason}"
               + (f" -- {error.hint}" if error.hint else ""), file=sys.stderr)
     return FILE_ERRORS if summary.failed else OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .errors import RuleError
+    from .export import export_checklists
+    from .export.checklists import horizon
+    from .rules import load_rules
+    if not (args.out / "notices.db").is_file():
+        print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
+        return USAGE
+    try:
+        rules = load_rules(args.rules)
+    except RuleError as exc:
+        print(f"notices: error: {exc}", file=sys.stderr)
+        return BROKEN
+    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
+    for path in export_checklists(args.out, args.format, span, args.org, args.dest):
+        print(path)
+    return OK
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -232,6 +232,7 @@ class Requirement:
     char_end: int = 0
     rule_id: str = ""
     flags: tuple[str, ...] = ()
+    subject: str = ""  # the subject line an e-mail must carry (邮件主题为…)
 
 
 @dataclass(frozen=True, slots=True)

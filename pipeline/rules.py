@@ -80,6 +80,7 @@ class Regexes:
     periodic_report: re.Pattern[str]
     not_quota_context: re.Pattern[str]
     cited_title: re.Pattern[str]
+    subject_line: re.Pattern[str]
     clause_end: re.Pattern[str]
 
 
@@ -95,6 +96,7 @@ class Rules:
     share: Term
     range_separators: tuple[str, ...]
     per_markers: tuple[Term, ...]
+    semester_ends: tuple[tuple[int, int], ...]
     statuses: tuple[Term, ...]
     numeral_digits: str
     numeral_start: str
@@ -249,6 +251,7 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         share=_single(comparators, "comparators.yaml", "share", "comparator", check),
         range_separators=check.words(comparators, "comparators.yaml", "range_separators"),
         per_markers=check.terms(data["periods.yaml"], "periods.yaml", "markers", "per", PERS),
+        semester_ends=_month_days(data["periods.yaml"], "periods.yaml", "semester_ends", check),
         statuses=check.terms(data["statuses.yaml"], "statuses.yaml", "statuses", "status", STATUSES),
         numeral_digits=_single(numerals, "numerals.yaml", "digits", "text", check).text,
         numeral_start=_single(numerals, "numerals.yaml", "start", "text", check).text,
@@ -314,6 +317,17 @@ def _single_regex(data: object, file: str, key: str, check: _Checker) -> re.Patt
         check.problems.append(f"{file}: {key}: needs id and regex")
         return re.compile(r"(?!)")
     return check.regex(entry, file) or re.compile(r"(?!)")
+
+
+def _month_days(data: object, file: str, key: str, check: _Checker) -> tuple[tuple[int, int], ...]:
+    out = []
+    for e in check.entries(data, file, key, ("month", "day")):
+        month, day = e["month"], e["day"]
+        if not (isinstance(month, int) and isinstance(day, int) and 1 <= month <= 12 and 1 <= day <= 28):
+            check.problems.append(f"{file}: {e['id']}: month 1-12 and day 1-28 expected")
+            continue
+        out.append((month, day))
+    return tuple(sorted(out))
 
 
 def _pair(data: object, file: str, key: str, check: _Checker) -> tuple[str, str]:

@@ -71,8 +71,9 @@ def _clause_rows(clause: Clause, mentions: tuple[Mention, ...], fallback: str, c
     rows = []
     for i, group in enumerate(groups):
         start, end = _row_span(parts, [g.part for g in groups], i)
+        anchor = parts[group.part][0]
         for row in _group_rows(group, pers, text, ctx):
-            rows.append(_finish(row, clause, (start, end), mentions, fallback, emails, ctx))
+            rows.append(_finish(row, clause, (start, end, anchor), mentions, fallback, emails, ctx))
     return rows
 
 
@@ -239,10 +240,11 @@ def _recurring_row(v: TimeValue) -> Requirement:
                    due_time=_clock(moment), rule_id="time.recurrence", flags=v.flags)
 
 
-def _finish(row: Requirement, clause: Clause, span: tuple[int, int], mentions: tuple[Mention, ...],
+def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentions: tuple[Mention, ...],
             fallback: str, emails: tuple[str, ...], ctx: Context) -> Requirement:
-    """Text, place and parties of a row."""
-    start, end = span
+    """Text, place and parties of a row; `span` is its start and end and where its anchor's part starts
+    (the duty's verb is looked for from there first)."""
+    start, end, anchor = span
     text, rules = clause.text, ctx.rules
     organization = (parties.actor(text, start, end, mentions, rules)
                     or parties.actor(text, 0, start, mentions, rules) or fallback)
@@ -251,7 +253,7 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int], mentions: t
     dated = row.kind in (ReqKind.deadline, ReqKind.event, ReqKind.window, ReqKind.submission)
     recipient = parties.recipient(text, start, end, mentions, rules) or (
         parties.recipient(text, 0, len(text), mentions, rules) if dated else "")
-    action = parties.action(text, start, end, rules)
+    action = parties.action(text, anchor, end, rules) or parties.action(text, start, end, rules)
     kind = row.kind
     if kind is ReqKind.event and action in rules.submit_verbs:
         kind = ReqKind.deadline  # 7月20日…向机关党委汇报: a report due that day
@@ -262,7 +264,8 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int], mentions: t
                    audience=audience, recipient=in_notice(recipient, ctx.issuer, rules),
                    action=action,
                    emails=emails if kind in (ReqKind.deadline, ReqKind.event, ReqKind.submission, ReqKind.window)
-                   else (), page=clause.page if ctx.doc.pages else None,
+                   else (), subject=_subject(text, rules) if emails else "",
+                   page=clause.page if ctx.doc.pages else None,
                    char_start=clause.char_start + start, char_end=clause.char_start + end)
 
 
@@ -272,6 +275,11 @@ def _emails(text: str, rules: Rules) -> tuple[str, ...]:
     if not found or not parties.action(text, 0, len(text), rules) in rules.submit_verbs:
         return ()
     return tuple(dict.fromkeys(found))
+
+
+def _subject(text: str, rules: Rules) -> str:
+    m = rules.regexes.subject_line.search(text)
+    return m.group("value").strip() if m else ""
 
 
 def _day(moment: date | datetime | None) -> date | None:

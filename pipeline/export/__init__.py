@@ -1,0 +1,83 @@
+"""FileResults -> the output folder: tables (CSV, Parquet, SQLite), checklists (CSV, XLSX) and the
+report; and checklists exported again from that folder in CSV, XLSX, iCalendar or JSON."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..model import FileResult, RunSummary
+from .calendar import write_ics
+from .checklists import ALL, COLUMNS, Horizon, checklists
+from .tables import Row, Table, as_text, atomic_bytes, read_tables, tables_of, write_csv, write_tables
+from .xlsx import write_xlsx
+
+FORMATS = ("csv", "xlsx", "ics", "json")
+FILENAME_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def export(results: list[FileResult], out_dir: Path, summary: RunSummary, versions: dict[str, str],
+           span: Horizon) -> None:
+    """Write every output of a run; each file is written beside its target and renamed into place."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = tables_of(results)
+    write_tables(out_dir, tables, summary, versions)
+    lists = _lists(tables, span)
+    write_checklist_folder(out_dir / "checklists", lists)
+    write_xlsx(out_dir / "checklists.xlsx", lists)
+
+
+def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None,
+                      dest: Path | None = None) -> list[Path]:
+    """Checklists of an existing output folder in one format, one file per organisation (or one)."""
+    lists = _lists(read_tables(out_dir), span)
+    if org is not None:
+        lists = {org: lists.get(org, [])}
+    folder = dest or out_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        path = folder / f"checklists{'-' + file_name(org) if org else ''}.xlsx"
+        write_xlsx(path, lists)
+        return [path]
+    written = []
+    for name, rows in lists.items():
+        if name == ALL and org is None and fmt == "ics":
+            continue  # one calendar per organisation; the "all" list would repeat them
+        path = folder / f"{file_name(name)}.{fmt}"
+        _write_one(path, fmt, name, rows)
+        written.append(path)
+    return written
+
+
+def _lists(tables: dict[str, Table], span: Horizon) -> dict[str, list[Row]]:
+    return checklists(tables["requirements"][1], tables["progress"][1], span)
+
+
+def _write_one(path: Path, fmt: str, name: str, rows: list[Row]) -> None:
+    if fmt == "csv":
+        write_csv(path, list(COLUMNS), rows)
+    elif fmt == "ics":
+        write_ics(path, name, rows)
+    else:
+        data = [{k: as_text(v) for k, v in row.items()} for row in rows]
+        atomic_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def write_checklist_folder(folder: Path, lists: dict[str, list[Row]]) -> None:
+    """checklists/<organisation>.csv for every organisation; files of organisations gone are removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {f"{file_name(org)}.csv" for org in lists if org != ALL}
+    for org, rows in lists.items():
+        if org != ALL:
+            write_csv(folder / f"{file_name(org)}.csv", list(COLUMNS), rows)
+    for stale in folder.glob("*.csv"):
+        if stale.name not in wanted:
+            stale.unlink()
+
+
+def file_name(org: str) -> str:
+    """An organisation's name made safe as a file name on every system."""
+    return FILENAME_BAD.sub("_", org).strip(" .")[:100] or "unassigned"
+
+
+__all__ = ["FORMATS", "Horizon", "export", "export_checklists", "file_name", "tables_of", "write_csv"]

@@ -1,0 +1,124 @@
+"""Checklists: recurring duties expanded over the horizon, the workbook's formatting, the calendar,
+and `notices export`."""
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.export.checklists import ALL, Horizon, checklists, horizon
+
+from .conftest import SAMPLES
+
+TODAY = date(2026, 11, 21)
+SPAN = Horizon(TODAY, date(2027, 11, 21), ((1, 15), (7, 10)))
+
+
+@pytest.fixture(scope="module")
+def seeds_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`notices run` over the five text seeds, counted from 2026-11-21."""
+    inbox = tmp_path_factory.mktemp("seeds")
+    for path in sorted(SAMPLES.glob("*.txt")):
+        if path.name.count(".") == 1:
+            shutil.copy(path, inbox)
+    out = tmp_path_factory.mktemp("out")
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY.isoformat()]) == 0
+    return out
+
+
+def _req(**fields: object) -> dict:
+    base = {"req_id": "d-0001", "organization": "机关党支部", "kind": "deadline", "text": "报送材料", "action": "报送"}
+    return base | fields
+
+
+@pytest.mark.parametrize("req, dates", [
+    (_req(kind="recurring", recurrence="FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", per="month", flags="workdays"),
+     [date(2026, 11, 30), date(2026, 12, 31), date(2027, 1, 29)]),
+    (_req(kind="deadline", due_date=date(2017, 7, 20), recurrence="FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=20", per="year"),
+     [date(2027, 7, 20)]),
+    (_req(kind="quota", per="year", quantity=32, unit="学时", comparator=">="), [date(2026, 12, 31)]),
+    (_req(kind="quota", per="quarter", quantity=1, unit="次"), [date(2026, 12, 31), date(2027, 3, 31)]),
+    (_req(kind="recurring", per="semester"), [date(2027, 1, 15), date(2027, 7, 10)]),
+    (_req(kind="deadline", due_date=date(2027, 3, 1)), [date(2027, 3, 1)]),
+    (_req(kind="quota", per="item", quantity=800, unit="字"), [None]),
+])
+def test_export_checklist_dates(req: dict, dates: list) -> None:
+    rows = checklists([req], [], SPAN)[req["organization"]]
+    assert [r["due_date"] for r in rows][:len(dates)] == dates
+
+
+def test_export_checklist_marks_overdue_and_sorts() -> None:
+    reqs = [_req(req_id="a", due_date=date(2027, 1, 1)), _req(req_id="b", due_date=date(2020, 1, 1)),
+            _req(req_id="c", kind="quota", per="item", quantity=1, unit="次")]
+    rows = checklists(reqs, [], SPAN)["机关党支部"]
+    assert [(r["req_id"], r["overdue"]) for r in rows] == [("b", "yes"), ("a", ""), ("c", "")]
+
+
+def test_export_checklist_all_and_unfinished_progress() -> None:
+    progress = [{"doc_id": "p", "seq": 1, "item": "建立台账", "lead_org": "党政办公室", "status": "in_progress",
+                 "period_end": date(2026, 12, 31)},
+                {"doc_id": "p", "seq": 2, "item": "更新标识", "lead_org": "党政办公室", "status": "done"}]
+    lists = checklists([_req(due_date=date(2027, 1, 1))], progress, SPAN)
+    assert [r["what"] for r in lists["党政办公室"]] == ["建立台账"]
+    assert [r["organization"] for r in lists[ALL]] == ["党政办公室", "机关党支部"]
+
+
+@pytest.mark.parametrize("today, months, until", [
+    (date(2026, 11, 21), 12, date(2027, 11, 21)), (date(2027, 1, 31), 1, date(2027, 2, 28)),
+])
+def test_export_horizon(today: date, months: int, until: date) -> None:
+    assert horizon(today, months, ((1, 15),)).until == until
+
+
+def test_export_one_checklist_per_organisation(seeds_output: Path) -> None:
+    names = {p.stem for p in (seeds_output / "checklists").glob("*.csv")}
+    assert {"机关党支部", "机关党委", "机械工程学院党支部", "分党委", "党政办公室"} <= names
+    rows = list(csv.DictReader((seeds_output / "checklists" / "分党委.csv").open(encoding="utf-8-sig")))
+    deadline = next(r for r in rows if r["due_date"] == "2022-04-01")
+    assert (deadline["due_time"], deadline["to_whom"], deadline["how"]) == ("17:00", "党委组织部", "neuzzb@163.com")
+
+
+def test_export_workbook_formatting(seeds_output: Path) -> None:
+    from openpyxl import load_workbook
+    book = load_workbook(seeds_output / "checklists.xlsx")
+    assert book.sheetnames[0] == "all" and "机关党支部" in book.sheetnames
+    sheet = book["机关党支部"]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["due_date", "due_time", "what", "how_much", "to_whom", "how"] and header[-1] == "done"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    first = sheet.cell(row=2, column=1)
+    assert first.is_date and first.number_format == "yyyy-mm-dd"
+    assert sheet.column_dimensions["G"].width == 60  # the evidence column
+    assert any(dv.formula1 == '"yes,no"' for dv in sheet.data_validations.dataValidation)
+    assert sheet.conditional_formatting, "overdue rows are marked"
+
+
+def test_export_ics_holds_every_deadline(seeds_output: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from icalendar import Calendar
+    assert main(["export", "-o", str(seeds_output), "--format", "ics", "--org", "机关党支部",
+                 "--today", TODAY.isoformat()]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    starts = {e.get("dtstart").dt for e in events}
+    assert {date(2017, 6, 30), date(2017, 6, 26), date(2017, 7, 5)} <= starts
+    monthly = next(e for e in events if e.get("rrule") and "BYSETPOS" in e.get("rrule").to_ical().decode())
+    assert monthly.get("dtstart").dt == date(2026, 11, 30)
+    assert "001_66fe4d6b06fc550e.txt" in str(monthly.get("description"))
+
+
+@pytest.mark.parametrize("fmt, suffix", [("csv", ".csv"), ("json", ".json"), ("xlsx", ".xlsx")])
+def test_export_formats(seeds_output: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                        fmt: str, suffix: str) -> None:
+    assert main(["export", "-o", str(seeds_output), "--format", fmt, "--dest", str(tmp_path),
+                 "--today", TODAY.isoformat()]) == 0
+    paths = [Path(p) for p in capsys.readouterr().out.split()]
+    assert paths and all(p.suffix == suffix and p.exists() for p in paths)
+
+
+def test_export_without_a_run_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "-o", str(tmp_path), "--format", "ics"]) == 2
+    assert capsys.readouterr().err == f"notices: error: no notices.db in {tmp_path}; run `notices run` first\n"
