@@ -122,3 +122,9 @@ def test_export_formats(seeds_output: Path, tmp_path: Path, capsys: pytest.Captu
 def test_export_without_a_run_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "-o", str(tmp_path), "--format", "ics"]) == 2
     assert capsys.readouterr().err == f"notices: error: no notices.db in {tmp_path}; run `notices run` first\n"
+
+
+def test_export_monthly_rule_without_a_day_falls_due_at_month_end() -> None:
+    req = _req(kind="recurring", recurrence="FREQ=MONTHLY", per="month", quantity=1, unit="次")
+    rows = checklists([req], [], SPAN)["机关党支部"]
+    assert [r["due_date"] for r in rows][:2] == [date(2026, 11, 30), date(2026, 12, 31)]

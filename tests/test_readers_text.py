@@ -107,3 +107,14 @@ def test_read_format_from_content_not_suffix(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     with pytest.raises(UnsupportedFormat, match=r"scan.txt: \.png is not a supported format"):
         read(path, "scan.txt")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("**2、严格基层党组织生活。**", "2、严格基层党组织生活。"),
+    ("各支部**要**报送", "各支部要报送"),
+    ("__注意__事项", "注意事项"),
+    ("window.__pwned=1 and a__b", "window.__pwned=1 and a__b"),
+    ("单独的**星号", "单独的**星号"),
+])
+def test_text_markdown_emphasis_only_in_pairs(line: str, expected: str) -> None:
+    assert to_blocks(line)[0].text == expected

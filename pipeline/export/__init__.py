@@ -9,6 +9,7 @@ from pathlib import Path
 from ..model import FileResult, RunSummary
 from .calendar import write_ics
 from .checklists import ALL, COLUMNS, Horizon, checklists
+from .report import write_report
 from .tables import Row, Table, as_text, atomic_bytes, read_tables, tables_of, write_csv, write_tables
 from .xlsx import write_xlsx
 
@@ -25,6 +26,7 @@ def export(results: list[FileResult], out_dir: Path, summary: RunSummary, versio
     lists = _lists(tables, span)
     write_checklist_folder(out_dir / "checklists", lists)
     write_xlsx(out_dir / "checklists.xlsx", lists)
+    write_report(out_dir / "report", results, lists, span, summary)
 
 
 def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None,

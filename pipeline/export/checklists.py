@@ -21,6 +21,7 @@ MAX_OCCURRENCES = 400  # a daily rule over a year, with room
 WHAT_MAX = 40
 CLAUSE_STOP = re.compile(r"[,。;:!?]")
 DONE_STATUS = "done"
+BY_PART = "BY"  # an RRULE part that fixes the day (BYMONTHDAY, BYDAY, BYSETPOS…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +76,15 @@ def _dates(req: Row, span: Horizon) -> list[tuple[date, tuple[str, ...]]]:
     """The dates a recurring duty falls on within the horizon; [] for a one-off."""
     rule = str(req.get("recurrence") or "")
     per = str(req.get("per") or "")
+    if rule and BY_PART not in rule and per in PERIOD_MONTHS:
+        rule = ""  # 每月开展1次 fixes no day: due by the end of each month, not on today's day of it
     if rule:
         value = TimeValue(text="", kind=TimeKind.recurrence, char_start=0, char_end=0, rrule=rule,
                           per=Per(per) if per else None, flags=tuple(str(req.get("flags") or "").split(";")))
         found = next_occurrences(value, span.today, MAX_OCCURRENCES)
         return [(o.day, o.flags) for o in found if o.day <= span.until]
-    if req.get("kind") in ("quota", "recurring") and not req.get("due_date"):
+    periodic = bool(req.get("recurrence")) or req.get("kind") in ("quota", "recurring")
+    if periodic and not req.get("due_date"):
         return [(d, ()) for d in _period_ends(per, span)]
     return []
 

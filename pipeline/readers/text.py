@@ -13,7 +13,8 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 TRIED = "UTF-8, UTF-16, GB18030 (covers GBK and GB2312)"
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-MD_EMPHASIS = re.compile(r"\*\*|__")
+# **bold** and __bold__ around text; a lone __ (window.__name, a__b) is not markup.
+MD_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![A-Za-z0-9_])__(?=\S)(.+?)(?<=\S)__(?![A-Za-z0-9_])")
 MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 # A page break in a text dump: a form feed, or three blank lines in a row.
 # Blank means spaces only: a line holding just a tab is an empty table cell.
@@ -124,12 +125,16 @@ def _line_blocks(lines: list[str], page: int) -> list[RawBlock]:
                 out.append(RawBlock(BlockKind.paragraph, "\n".join(run), page=page))
                 run = []
             level = len(heading.group(1))
-            out.append(RawBlock(BlockKind.heading, MD_EMPHASIS.sub("", heading.group(2)), level=level, page=page))
+            out.append(RawBlock(BlockKind.heading, _unemphasize(heading.group(2)), level=level, page=page))
         elif line.strip():
-            run.append(MD_EMPHASIS.sub("", line))
+            run.append(_unemphasize(line))
     if run:
         out.append(RawBlock(BlockKind.paragraph, "\n".join(run), page=page))
     return out
+
+
+def _unemphasize(line: str) -> str:
+    return MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
 
 
 def is_column_dump(text: str) -> bool:

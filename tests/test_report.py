@@ -1,0 +1,108 @@
+"""The HTML report in a real headless browser (Debian chromium via selenium, no browser download):
+it opens from the file system, tabs switch organisation, clauses are highlighted and link to their
+rows, and no text from a notice runs as script."""
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+from .conftest import SAMPLES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+HOSTILE = ("关于报送材料的通知\n\n各党支部：\n\n"
+           "各党支部须于6月30日前报送<script>window.__pwned=1</script>材料<img src=x onerror=\"window.__pwned=2\">。\n\n"
+           "<a href=\"javascript:window.__pwned=3\">附件</a>\n\n机关党委\n\n2017年6月19日\n")
+
+if not (CHROMIUM and DRIVER):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium and chromium-driver for the report tests")
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    inbox = tmp_path_factory.mktemp("inbox")
+    for path in sorted(SAMPLES.glob("*.txt")):
+        if path.name.count(".") == 1:
+            shutil.copy(path, inbox)
+    (inbox / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path_factory.mktemp("out")
+    assert main(["run", str(inbox), "-o", str(out), "--today", "2026-11-21"]) == 0
+    return out / "report"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager fetch a browser or driver
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _open(browser, path: Path):  # type: ignore[no-untyped-def]
+    browser.get(path.as_uri())
+    return browser
+
+
+def test_report_opens_from_the_file_system(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    page = _open(browser, report / "index.html")
+    assert page.title.startswith("Notices report")
+    rows = page.find_elements(By.CSS_SELECTOR, "#next tbody tr")
+    assert len(rows) >= 10
+    first = rows[0].find_elements(By.TAG_NAME, "td")[0].text
+    assert first >= "2026-11-21"
+
+
+def test_report_tabs_switch_organisation(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    page = _open(browser, report / "index.html")
+    tabs = page.find_elements(By.CSS_SELECTOR, "[data-tab]")
+    panels = page.find_elements(By.CSS_SELECTOR, "[data-panel]")
+    assert len(tabs) == len(panels) >= 5
+    target = next(t for t in tabs if t.text.startswith("机关党支部"))
+    target.click()
+    chosen = target.get_attribute("data-tab")
+    shown = [p for p in panels if p.is_displayed()]
+    assert [p.get_attribute("data-panel") for p in shown] == [chosen]
+    assert target.get_attribute("aria-selected") == "true"
+    assert "报送机关党委" in shown[0].text
+
+
+def test_report_highlights_link_to_rows(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    notice = next(p for p in (report / "notices").glob("*.html") if "大工机关委" in p.read_text(encoding="utf-8"))
+    page = _open(browser, notice)
+    marks = page.find_elements(By.CSS_SELECTOR, "mark")
+    mark = next(m for m in marks if "6月30日前报送机关党委" in m.text)
+    mark.find_element(By.TAG_NAME, "a").click()
+    row_id = page.current_url.split("#", 1)[1]
+    row = page.find_element(By.ID, row_id)
+    assert row_id.startswith("row-") and "deadline" in row.text and "2017-06-30" in row.text
+
+
+def test_report_runs_no_script_from_a_notice(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    notice = next(p for p in (report / "notices").glob("*.html") if "__pwned" in p.read_text(encoding="utf-8"))
+    for path in (report / "index.html", notice):
+        page = _open(browser, path)
+        assert page.execute_script("return window.__pwned === undefined")
+        assert page.find_elements(By.TAG_NAME, "img") == []
+    assert "<script>window.__pwned=1</script>" in page.find_element(By.CSS_SELECTOR, ".notice-text").text
