@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import logging
-import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import runner
 from .errors import PipelineError
-from .export import export
-from .export.checklists import horizon
 from .extract import Context, extract
 from .metadata import extract_metadata, reference_date
 from .model import (
@@ -27,9 +25,11 @@ from .model import (
 from .nlp import Tagger
 from .normalize import normalize
 from .organizations import canonical, issuer_of
+from .plan import Found
 from .progress import extract_progress
 from .readers import read
-from .rules import Rules, load_rules
+from .rules import Rules
+from .runner import Options, Process, batches
 from .segment import segment
 
 log = logging.getLogger(__name__)
@@ -42,18 +42,6 @@ HORIZON_MONTHS = 12  # a folder's own README describes the folder, it is not a n
 class _Tracker:
     """The stage a file is in, for the error record if it fails there."""
     stage: Stage = Stage.discover
-
-
-def discover(inbox: Path) -> list[Path]:
-    """Every file under the inbox, sorted; hidden files and READMEs left out."""
-    found = []
-    for folder, dirs, files in os.walk(inbox):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES:
-                continue
-            found.append(Path(folder) / name)
-    return sorted(found, key=lambda p: p.relative_to(inbox).as_posix())
 
 
 def process_file(path: Path, source: str, rules: Rules, tagger: Tagger, fail_fast: bool = False) -> FileResult:
@@ -118,29 +106,21 @@ def _file_date(path: Path) -> date:
         return date.today()
 
 
-def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bool = False,
-        today: date | None = None, horizon_months: int = HORIZON_MONTHS) -> RunSummary:
-    """Process every file of the inbox and write all outputs; raises RuleError for broken rules.
-    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`."""
-    started = datetime.now()
-    rules = load_rules(rules_dir)
+def serial(rules: Rules, fail_fast: bool = False) -> Process:
+    """Process batches one file after another in this process (rules and models loaded once)."""
     tagger = Tagger(rules)
-    results = []
-    for path in discover(inbox):
-        source = path.relative_to(inbox).as_posix()
-        result = process_file(path, source, rules, tagger, fail_fast)
-        log.info("%s: %s, %d requirements, %d progress rows", source, result.document.status.value,
-                 len(result.requirements), len(result.progress))
-        results.append(result)
-    summary = _summary(inbox, out_dir, results, started)
-    span = horizon(today or started.date(), horizon_months, rules.semester_ends)
-    export(results, out_dir, summary, {"package": __version__, "rules": rules.version}, span)
-    return replace(summary, finished=datetime.now())
+
+    def process(items: list[Found]) -> Iterator[list[FileResult]]:
+        for batch in batches(items):
+            yield [process_file(f.path, f.source, rules, tagger, fail_fast) for f in batch]
+    return process
 
 
-def _summary(inbox: Path, out_dir: Path, results: list[FileResult], started: datetime) -> RunSummary:
-    errors = tuple(r.error for r in results if r.error is not None)
-    return RunSummary(inbox=inbox, out_dir=out_dir, files=len(results), ok=len(results) - len(errors),
-                      failed=len(errors), requirements=sum(len(r.requirements) for r in results),
-                      progress=sum(len(r.progress) for r in results), started=started,
-                      finished=datetime.now(), errors=errors)
+def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bool = False,
+        today: date | None = None, horizon_months: int = HORIZON_MONTHS, full: bool = False, wait: bool = True,
+        on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
+    """Process what is new or changed in the inbox and rewrite the outputs if anything changed; raises
+    RuleError for broken rules and RunBusy when another run holds the output folder and `wait` is False.
+    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`."""
+    options = Options(today, horizon_months, full, wait, fail_fast)
+    return runner.run(inbox, out_dir, lambda rules: serial(rules, fail_fast), rules_dir, options, on_file)

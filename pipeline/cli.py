@@ -7,6 +7,10 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import RunSummary
 
 OK, BROKEN, USAGE, FILE_ERRORS = 0, 1, 2, 3
 DEFAULT_INBOX = Path("samples")
@@ -19,9 +23,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return int(exc.code or 0) and USAGE
-    logging.basicConfig(level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    _console_logging(logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING)
     return int(args.handler(args))
+
+
+def _console_logging(level: int) -> None:
+    """Log lines on stderr at `level`; the log file (see progress_report) takes INFO whatever this is."""
+    logger = logging.getLogger("pipeline")
+    for handler in [h for h in logger.handlers if getattr(h, "notices_console", False)]:
+        logger.removeHandler(handler)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(level)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.notices_console = True  # type: ignore[attr-defined]
+    logger.addHandler(console)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,8 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: output/)")
     run.add_argument("--rules", type=Path, default=None, help="rules folder (default: the project's rules/)")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
+    run.add_argument("--full", action="store_true", help="process every file again, changed or not")
+    run.add_argument("--no-wait", dest="wait", action="store_false",
+                     help="exit at once if another run is using the output folder (default: wait for it)")
     _horizon_options(run)
     run.set_defaults(handler=_run)
+
+    watch = sub.add_parser("watch", help="watch an inbox and run whenever files arrive or change")
+    watch.add_argument("inbox", type=Path)
+    watch.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: output/)")
+    watch.add_argument("--rules", type=Path, default=None)
+    watch.add_argument("--settle", type=float, default=2.0,
+                       help="seconds a new file must stop growing before it is read (default: 2)")
+    watch.add_argument("--max-runs", type=_positive, default=None, help="stop after this many runs")
+    watch.add_argument("--idle-timeout", type=float, default=None, help="stop after this many idle seconds")
+    _horizon_options(watch)
+    watch.set_defaults(handler=_watch, fail_fast=False, full=False, wait=True)
 
     export = sub.add_parser("export", help="export the checklists of an output folder")
     export.add_argument("--format", required=True, choices=("csv", "xlsx", "ics", "json"))
@@ -88,6 +119,7 @@ def _iso_date(text: str) -> date:
 
 def _run(args: argparse.Namespace) -> int:
     from .errors import RuleError
+    from .lock import RunBusy
     if not args.inbox.is_dir():
         print(f"notices: error: inbox folder not found: {args.inbox}", file=sys.stderr)
         return USAGE
@@ -95,17 +127,52 @@ def _run(args: argparse.Namespace) -> int:
         print(f"notices: error: rules folder not found: {args.rules}", file=sys.stderr)
         return USAGE
     from .batch import run
+    from .progress_report import Progress, log_to_file
+    log_to_file(args.out)
     try:
-        summary = run(args.inbox, args.out, args.rules, args.fail_fast, args.today, args.horizon_months)
+        with Progress(sys.stderr) as progress:
+            summary = run(args.inbox, args.out, args.rules, args.fail_fast, args.today, args.horizon_months,
+                          args.full, args.wait, progress.update)
+    except (RuleError, RunBusy) as exc:
+        print(f"notices: error: {exc}" + (f" -- {exc.hint}" if isinstance(exc, RunBusy) else ""), file=sys.stderr)
+        return BROKEN
+    _print_summary(summary)
+    return FILE_ERRORS if summary.failed else OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .batch import run
+    from .errors import RuleError
+    from .progress_report import log_to_file
+    from .watch import WatchOptions, watch
+    if not args.inbox.is_dir():
+        print(f"notices: error: inbox folder not found: {args.inbox}", file=sys.stderr)
+        return USAGE
+    log_to_file(args.out)
+
+    def run_once() -> RunSummary:
+        return run(args.inbox, args.out, args.rules, False, args.today, args.horizon_months)
+    try:
+        watch(args.inbox, run_once, WatchOptions(args.settle, args.max_runs, args.idle_timeout), _print_summary)
     except RuleError as exc:
         print(f"notices: error: {exc}", file=sys.stderr)
         return BROKEN
-    print(f"{summary.files} files: {summary.ok} ok, {summary.failed} failed; "
-          f"{summary.requirements} requirements, {summary.progress} progress rows -> {summary.out_dir}")
-    for error in summary.errors:
+    except KeyboardInterrupt:
+        pass
+    return OK
+
+
+def _print_summary(s: RunSummary) -> None:
+    print(f"{s.files} files: {s.ok} ok, {s.failed} failed; {s.requirements} requirements, {s.progress} progress rows"
+          f" -> {s.out_dir}")
+    print(f"this run: {s.new} new, {s.changed} changed, {s.unchanged} unchanged, {s.removed} removed, "
+          f"{s.duplicates} duplicates; requirements +{s.added} -{s.dropped}"
+          + ("" if s.exported else "; nothing changed, outputs left as they were"))
+    for due, org, what in s.next_due:
+        print(f"next: {due} {org}: {what}")
+    for error in s.errors:
         print(f"error: {error.source} ({error.stage.value}): {error.reason}"
               + (f" -- {error.hint}" if error.hint else ""), file=sys.stderr)
-    return FILE_ERRORS if summary.failed else OK
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -313,3 +313,12 @@ class RunSummary:
     started: datetime
     finished: datetime
     errors: tuple[ErrorRecord, ...] = field(default_factory=tuple)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    duplicates: int = 0
+    added: int = 0  # requirements that were not there before this run
+    dropped: int = 0  # requirements gone with this run (a file changed or removed)
+    exported: bool = True  # False when nothing changed and the outputs were left as they were
+    next_due: tuple[tuple[date, str, str], ...] = ()  # (due date, organisation, what) of the next deadlines

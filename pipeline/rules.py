@@ -53,6 +53,7 @@ class Pattern:
     id: str
     regex: re.Pattern[str]
     level: int = 0
+    value: str = ""  # what a match means (a relation such as supplement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,8 @@ class Rules:
     not_modals: tuple[str, ...]
     link_words: tuple[str, ...]
     action_verbs: tuple[str, ...]
+    relations: tuple[Pattern, ...]
+    title_frame: re.Pattern[str]
     progress_columns: tuple[Term, ...]
     progress_separators: tuple[str, ...]
     progress_min_columns: int
@@ -225,12 +228,13 @@ class _Checker:
                               str(e.get("scope", ""))))
         return tuple(out)
 
-    def patterns(self, data: object, file: str, key: str) -> tuple[Pattern, ...]:
+    def patterns(self, data: object, file: str, key: str, value_key: str = "") -> tuple[Pattern, ...]:
         out = []
-        for e in self.entries(data, file, key, ("regex",)):
+        required = ("regex", value_key) if value_key else ("regex",)
+        for e in self.entries(data, file, key, required):
             compiled = self.regex(e, file)
             if compiled is not None:
-                out.append(Pattern(e["id"], compiled, int(e.get("level", 0))))
+                out.append(Pattern(e["id"], compiled, int(e.get("level", 0)), str(e.get(value_key, ""))))
         return tuple(out)
 
 
@@ -279,6 +283,8 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         not_modals=check.words(verbs, "verbs.yaml", "not_modals"),
         link_words=check.words(verbs, "verbs.yaml", "links"),
         action_verbs=check.words(verbs, "verbs.yaml", "actions"),
+        relations=check.patterns(data["patterns.yaml"], "patterns.yaml", "relations", "relation"),
+        title_frame=_single_regex(data["patterns.yaml"], "patterns.yaml", "title_frame", check),
         progress_columns=check.terms(progress, "progress.yaml", "columns", "field", PROGRESS_FIELDS),
         progress_separators=_strings(progress, "progress.yaml", "list_separators", check),
         progress_min_columns=_int(progress, "progress.yaml", "min_columns", check),

@@ -1,32 +1,59 @@
-"""FileResults -> the output folder: tables (CSV, Parquet, SQLite), checklists (CSV, XLSX) and the
-report; and checklists exported again from that folder in CSV, XLSX, iCalendar or JSON."""
+"""The stored rows -> the output folder: tables (CSV, Parquet, SQLite), changes, checklists (CSV, XLSX)
+and the report; and checklists exported again from that folder as CSV, XLSX, iCalendar or JSON."""
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import FileResult, RunSummary
 from .calendar import write_ics
 from .checklists import ALL, COLUMNS, Horizon, checklists
 from .report import write_report
-from .tables import Row, Table, as_text, atomic_bytes, read_tables, tables_of, write_csv, write_tables
+from .tables import (
+    Row,
+    Table,
+    as_text,
+    atomic_bytes,
+    columns_of,
+    read_tables,
+    tables_of,
+    write_csv,
+    write_tables,
+)
 from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "ics", "json")
 FILENAME_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+TABLES = ("documents", "requirements", "progress", "errors")
+RUN_COLUMNS = ["started", "finished", "inbox", "new", "changed", "unchanged", "removed", "duplicates", "failed",
+               "requirements_added", "requirements_removed", "versions"]
+CHANGE_COLUMNS = ["run", "source", "change", "detail"]
 
 
-def export(results: list[FileResult], out_dir: Path, summary: RunSummary, versions: dict[str, str],
-           span: Horizon) -> None:
-    """Write every output of a run; each file is written beside its target and renamed into place."""
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the outputs are made from: rows by table, texts by source, the run history."""
+    rows: dict[str, list[Row]]
+    texts: dict[str, str]
+    runs: list[tuple]
+    changes: list[tuple]
+
+
+def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
+    """Write every output (documents already linked, see links.py); each file is written beside its
+    target and renamed into place. Returns the checklists."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = tables_of(results)
-    write_tables(out_dir, tables, summary, versions)
+    tables = {name: (columns_of(name), snapshot.rows[name]) for name in TABLES}
+    history = {"runs": (RUN_COLUMNS, _dicts(RUN_COLUMNS, snapshot.runs)),
+               "changes": (CHANGE_COLUMNS, _dicts(CHANGE_COLUMNS, sorted(snapshot.changes, reverse=True)))}
+    write_tables(out_dir, tables, history)
+    write_csv(out_dir / "changes.csv", *history["changes"])
     lists = _lists(tables, span)
     write_checklist_folder(out_dir / "checklists", lists)
     write_xlsx(out_dir / "checklists.xlsx", lists)
-    write_report(out_dir / "report", results, lists, span, summary)
+    write_report(out_dir / "report", tables, snapshot.texts, lists, span)
+    return lists
 
 
 def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None,
@@ -52,7 +79,15 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
 
 
 def _lists(tables: dict[str, Table], span: Horizon) -> dict[str, list[Row]]:
-    return checklists(tables["requirements"][1], tables["progress"][1], span)
+    """Checklists of the live rows: not withdrawn, and each notice once however many renditions."""
+    hidden = {d.get("doc_id") for d in tables["documents"][1] if d.get("same_as") or d.get("withdrawn")}
+    requirements = [r for r in tables["requirements"][1] if r.get("doc_id") not in hidden and not r.get("withdrawn")]
+    progress = [p for p in tables["progress"][1] if p.get("doc_id") not in hidden and not p.get("withdrawn")]
+    return checklists(requirements, progress, span)
+
+
+def _dicts(columns: list[str], rows: list[tuple]) -> list[Row]:
+    return [dict(zip(columns, row)) for row in rows]
 
 
 def _write_one(path: Path, fmt: str, name: str, rows: list[Row]) -> None:
@@ -82,4 +117,4 @@ def file_name(org: str) -> str:
     return FILENAME_BAD.sub("_", org).strip(" .")[:100] or "unassigned"
 
 
-__all__ = ["FORMATS", "Horizon", "export", "export_checklists", "file_name", "tables_of", "write_csv"]
+__all__ = ["FORMATS", "Horizon", "Snapshot", "export", "export_checklists", "file_name", "tables_of", "write_csv"]

@@ -55,6 +55,11 @@ def checklists(requirements: list[Row], progress: list[Row], span: Horizon) -> d
     return {ALL: everything, **lists} if lists else {}
 
 
+def upcoming(rows: list[Row], today: date) -> list[tuple[date, Row]]:
+    """Rows due on or after `today`, with their due date, in the order given."""
+    return [(due, r) for r in rows if isinstance(due := r.get("due_date"), date) and due >= today]
+
+
 def _rows_of(req: Row, span: Horizon) -> list[Row]:
     base = _base(req)
     dates = _dates(req, span)

@@ -10,12 +10,11 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
-from ..model import FileResult, Requirement, RunSummary, Status
-from .checklists import ALL, Horizon
-from .tables import Row, as_text
+from .checklists import ALL, Horizon, upcoming
+from .tables import Row, Table, as_text
 
 NEXT_LIMIT = 30  # rows in "next deadlines"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -29,49 +28,61 @@ class Segment:
     starts: tuple[str, ...] = ()
 
 
-def write_report(folder: Path, results: list[FileResult], lists: dict[str, list[Row]], span: Horizon,
-                 summary: RunSummary) -> None:
+def write_report(folder: Path, tables: dict[str, Table], texts: dict[str, str], lists: dict[str, list[Row]],
+                 span: Horizon) -> None:
     """Build the site in a temporary folder beside `folder`, then switch it into place."""
     env = _environment()
     css = (TEMPLATES / "base.css").read_text(encoding="utf-8")
+    documents = [d for d in tables["documents"][1] if not d.get("duplicate_of")]
+    by_doc = _by_source(tables["requirements"][1])
+    progress = _by_source(tables["progress"][1])
     tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder.parent))
     try:
         (tmp / "notices").mkdir()
-        index = env.get_template("index.html").render(css=css, **_index(results, lists, span, summary))
+        index = env.get_template("index.html").render(css=css, **_index(documents, by_doc, progress, lists, span))
         (tmp / "index.html").write_text(index, encoding="utf-8")
         page = env.get_template("notice.html")
-        for result in results:
-            if result.document.status is Status.ok:
-                html = page.render(css=css, doc=result.document, segments=segments(result),
-                                   rows=[_notice_row(r) for r in result.requirements])
-                (tmp / "notices" / f"{result.document.doc_id}.html").write_text(html, encoding="utf-8")
+        for doc in documents:
+            if doc.get("status") == "ok":
+                rows = by_doc.get(str(doc["source"]), [])
+                html = page.render(css=css, doc=_plain(doc), rows=[_notice_row(r) for r in rows],
+                                   segments=segments(texts.get(str(doc["source"]), ""), rows))
+                (tmp / "notices" / f"{doc['doc_id']}.html").write_text(html, encoding="utf-8")
         _switch(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def segments(result: FileResult) -> list[Segment]:
+def segments(text: str, rows: list[Row]) -> list[Segment]:
     """The text cut at every clause boundary, each piece with the rows that cover it."""
-    text = result.text
-    cuts = sorted({0, len(text)} | {r.char_start for r in result.requirements} | {r.char_end for r in result.requirements})
+    spans = [(int(str(r["char_start"] or 0)), int(str(r["char_end"] or 0)), str(r["req_id"])) for r in rows]
+    cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
     out = []
-    for start, end in zip(cuts, cuts[1:]):
-        covering = tuple(r.req_id for r in result.requirements if r.char_start <= start and end <= r.char_end)
-        starting = tuple(r.req_id for r in result.requirements if r.char_start == start)
+    for start, end in pairwise(cuts):
+        covering = tuple(i for s, e, i in spans if s <= start and end <= e)
+        starting = tuple(i for s, _, i in spans if s == start)
         out.append(Segment(text[start:end], tuple(dict.fromkeys(covering)), tuple(dict.fromkeys(starting))))
     return out
 
 
-def _index(results: list[FileResult], lists: dict[str, list[Row]], span: Horizon, summary: RunSummary) -> dict:
-    everything = lists.get(ALL, [])
-    upcoming = [r for r in everything if isinstance(r.get("due_date"), date) and r["due_date"] >= span.today]
+def _by_source(rows: list[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
+    for row in rows:
+        out.setdefault(str(row.get("source")), []).append(row)
+    return out
+
+
+def _index(documents: list[Row], requirements: dict[str, list[Row]], progress: dict[str, list[Row]],
+           lists: dict[str, list[Row]], span: Horizon) -> dict:
+    soon = [r for _, r in upcoming(lists.get(ALL, []), span.today)]
     return {
-        "run": {"today": span.today, "until": span.until, "files": summary.files,
-                "requirements": summary.requirements, "progress": summary.progress},
-        "next": [_linked(r) for r in upcoming[:NEXT_LIMIT]],
+        "run": {"today": span.today, "until": span.until, "files": len(documents),
+                "requirements": sum(len(v) for v in requirements.values()),
+                "progress": sum(len(v) for v in progress.values())},
+        "next": [_linked(r) for r in soon[:NEXT_LIMIT]],
         "orgs": [{"name": name, "rows": [_linked(r) for r in rows]} for name, rows in lists.items()],
-        "documents": [_document(r) for r in results],
-        "progress": [_progress(r) for r in results if r.progress],
+        "documents": [_document(d, requirements, progress) for d in documents],
+        "progress": [_progress(d, progress[str(d["source"])]) for d in documents if str(d["source"]) in progress],
     }
 
 
@@ -82,30 +93,30 @@ def _linked(row: Row) -> dict[str, object]:
     return {**{k: as_text(v) for k, v in row.items()}, "link": f"notices/{doc_id}.html{anchor}"}
 
 
-def _document(result: FileResult) -> dict[str, object]:
-    d = result.document
-    ok = d.status is Status.ok
-    return {"title": d.title, "issuer": d.issuer, "issued_on": as_text(d.issued_on), "source": d.source,
-            "rows": len(result.requirements) + len(result.progress), "status": d.status.value, "error": d.error,
-            "page": f"notices/{d.doc_id}.html" if ok else ""}
+def _plain(row: Row) -> dict[str, str]:
+    return {k: as_text(v) for k, v in row.items()}
 
 
-def _progress(result: FileResult) -> dict[str, object]:
-    rows = [{"seq": p.seq, "category": p.category, "item": p.item, "lead_org": p.lead_org,
-             "partner_orgs": "、".join(p.partner_orgs), "period_text": p.period_text,
-             "status": p.status.value if p.status else ""} for p in result.progress]
-    return {"title": result.document.title or result.document.source, "as_of": as_text(result.document.as_of),
-            "page": f"notices/{result.document.doc_id}.html", "rows": rows}
+def _document(d: Row, requirements: dict[str, list[Row]], progress: dict[str, list[Row]]) -> dict[str, object]:
+    source = str(d["source"])
+    ok = d.get("status") == "ok"
+    status = "withdrawn" if d.get("withdrawn") else str(d.get("status"))
+    return {**_plain(d), "status": status, "rows": len(requirements.get(source, [])) + len(progress.get(source, [])),
+            "page": f"notices/{d['doc_id']}.html" if ok else ""}
 
 
-def _notice_row(r: Requirement) -> dict[str, object]:
-    window = f"{as_text(r.window_start)}..{as_text(r.window_end)}" if r.window_start or r.window_end else ""
-    how_much = "" if r.quantity is None else f"{r.comparator.value if r.comparator else ''} {as_text(r.quantity)}" \
-        + (f"-{as_text(r.quantity_max)}" if r.quantity_max is not None else "") + r.unit
-    return {"req_id": r.req_id, "kind": r.kind.value, "organization": r.organization, "due_date": as_text(r.due_date),
-            "due_time": r.due_time.strftime("%H:%M") if r.due_time else "", "window": window,
-            "recurrence": r.recurrence, "per": r.per.value if r.per else "", "how_much": how_much,
-            "recipient": r.recipient, "emails": ";".join(r.emails), "section": r.section}
+def _progress(d: Row, rows: list[Row]) -> dict[str, object]:
+    return {"title": d.get("title") or d.get("source"), "as_of": as_text(d.get("as_of")),
+            "page": f"notices/{d['doc_id']}.html", "rows": [_plain(p) for p in rows]}
+
+
+def _notice_row(r: Row) -> dict[str, object]:
+    window = f"{as_text(r.get('window_start'))}..{as_text(r.get('window_end'))}" \
+        if r.get("window_start") or r.get("window_end") else ""
+    quantity = r.get("quantity")
+    how_much = "" if quantity in (None, "") else f"{r.get('comparator') or ''} {as_text(quantity)}" \
+        + (f"-{as_text(r.get('quantity_max'))}" if r.get("quantity_max") not in (None, "") else "") + str(r.get("unit") or "")
+    return {**_plain(r), "window": window, "how_much": how_much}
 
 
 def _environment():  # type: ignore[no-untyped-def]

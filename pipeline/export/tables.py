@@ -14,13 +14,19 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ..model import DocumentRecord, ErrorRecord, FileResult, ProgressItem, Requirement, RunSummary
+from ..model import DocumentRecord, ErrorRecord, FileResult, ProgressItem, Requirement
 
 TABLES = ("documents", "requirements", "progress", "errors")
+# Marks a run adds to the rows (a file removed, a copy of another file, another rendition of a notice…).
+EXTRA_COLUMNS = {"documents": ("withdrawn", "duplicate_of", "same_as", "relates_to", "relation"),
+                 "requirements": ("withdrawn",), "progress": ("withdrawn",)}
 DATE_COLUMNS = ("issued_on", "as_of", "due_date", "window_start", "window_end", "period_start", "period_end")
 Cell = str | int | float | date | None
 Row = dict[str, Cell]
 Table = tuple[list[str], list[Row]]
+
+
+RECORDS = {"documents": DocumentRecord, "requirements": Requirement, "progress": ProgressItem, "errors": ErrorRecord}
 
 
 def tables_of(results: list[FileResult]) -> dict[str, Table]:
@@ -105,12 +111,17 @@ def _schema(columns: list[str], rows: list[Row]) -> Any:
     return pa.schema([(c, kind(c)) for c in columns])
 
 
-def write_tables(out_dir: Path, tables: dict[str, Table], summary: RunSummary, versions: dict[str, str]) -> None:
+def columns_of(table: str) -> list[str]:
+    """A table's columns: the SPEC's (the record's fields) first, then the marks a run adds."""
+    return [f.name for f in fields(RECORDS[table])] + list(EXTRA_COLUMNS.get(table, ()))
+
+
+def write_tables(out_dir: Path, tables: dict[str, Table], history: dict[str, Table]) -> None:
     """Every table as CSV and Parquet, and all of them in notices.db with the run history."""
     for name, (columns, rows) in tables.items():
         write_csv(out_dir / f"{name}.csv", columns, rows)
         _write_parquet(out_dir / f"{name}.parquet", columns, rows)
-    _write_sqlite(out_dir / "notices.db", tables, summary, versions)
+    _write_sqlite(out_dir / "notices.db", {**tables, **history})
 
 
 def read_tables(out_dir: Path) -> dict[str, Table]:
@@ -135,9 +146,7 @@ def _typed(row: dict[str, Cell]) -> Row:
     return row
 
 
-def _write_sqlite(path: Path, tables: dict[str, Table], summary: RunSummary, versions: dict[str, str]) -> None:
-    """The dataset plus the history of runs (kept from the previous database)."""
-    history = _previous_runs(path)
+def _write_sqlite(path: Path, tables: dict[str, Table]) -> None:
     with atomic(path) as tmp:
         con = sqlite3.connect(tmp)
         try:
@@ -145,33 +154,9 @@ def _write_sqlite(path: Path, tables: dict[str, Table], summary: RunSummary, ver
                 con.execute(f"CREATE TABLE {name} ({', '.join(_quote(c) for c in columns)})")
                 con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",
                                 ([_sql(r.get(c)) for c in columns] for r in rows))
-            con.execute("CREATE TABLE runs (started, finished, inbox, files, ok, failed, requirements, "
-                        "progress, package_version, rules_version)")
-            con.executemany("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?)",
-                            history + [_run_row(summary, versions)])
             con.commit()
         finally:
             con.close()
-
-
-def _previous_runs(path: Path) -> list[tuple]:
-    if not path.exists():
-        return []
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return list(con.execute("SELECT started, finished, inbox, files, ok, failed, requirements, "
-                                    "progress, package_version, rules_version FROM runs"))
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return []
-
-
-def _run_row(summary: RunSummary, versions: dict[str, str]) -> tuple:
-    return (summary.started.isoformat(timespec="seconds"), summary.finished.isoformat(timespec="seconds"),
-            str(summary.inbox), summary.files, summary.ok, summary.failed, summary.requirements,
-            summary.progress, versions.get("package", ""), versions.get("rules", ""))
 
 
 def _quote(name: str) -> str:

@@ -27,7 +27,7 @@ class Context:
     ref: date
     ref_is_issue: bool  # the notice's own date: dates before it are history, not duties
     addressee: str
-    issuer: Issuer = Issuer()
+    issuer: Issuer = field(default_factory=Issuer)
 
 
 @dataclass

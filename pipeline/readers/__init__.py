@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import importlib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import UnreadableFile, UnsupportedFormat
 from ..model import RawDocument

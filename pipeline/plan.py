@@ -1,0 +1,105 @@
+"""Inbox + state -> what a run must do: which files are new, changed, unchanged, duplicates or gone."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .state import FileState
+
+HASH_CHUNK = 1 << 20
+SKIPPED_NAMES = ("readme",)  # a folder's own README describes the folder, it is not a notice
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file of the inbox as the file system shows it now."""
+    path: Path
+    source: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Plan:
+    process: list[Found] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    touched: list[Found] = field(default_factory=list)  # same bytes, new time: only the time is recorded
+    duplicates: list[tuple[Found, str]] = field(default_factory=list)  # (file, source it repeats)
+    removed: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # vanished between listing and reading
+    digests: dict[str, str] = field(default_factory=dict)  # content hashes computed while planning
+
+
+def discover(inbox: Path) -> list[Path]:
+    """Every file under the inbox, sorted; hidden files and READMEs left out."""
+    found = []
+    for folder, dirs, files in os.walk(inbox):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES:
+                continue
+            found.append(Path(folder) / name)
+    return sorted(found, key=lambda p: p.relative_to(inbox).as_posix())
+
+
+def plan_run(found: list[Found], known: dict[str, FileState], versions: str, full: bool = False) -> Plan:
+    """Unchanged files are skipped by size and time first, then by content hash; a file processed by
+    another pipeline or rules version is processed again; `full` processes everything."""
+    plan = Plan()
+    by_hash = {s.sha256: s.source for s in known.values() if s.sha256 and not s.withdrawn and not s.duplicate_of}
+    present = {f.source for f in found}
+    for item in found:
+        state = known.get(item.source)
+        if not full and state is not None and not state.withdrawn and state.versions == versions \
+                and (state.size, state.mtime_ns) == (item.size, item.mtime_ns):
+            plan.unchanged.append(item.source)
+            continue
+        _classify(item, state, versions, full, by_hash, plan)
+    plan.removed = sorted(s for s, st in known.items() if s not in present and not st.withdrawn)
+    return plan
+
+
+def _classify(item: Found, state: FileState | None, versions: str, full: bool, by_hash: dict[str, str],
+              plan: Plan) -> None:
+    try:
+        digest = file_hash(item.path)
+    except OSError:
+        plan.gone.append(item.source)
+        return
+    plan.digests[item.source] = digest
+    if not full and state is not None and not state.withdrawn and state.sha256 == digest \
+            and state.versions == versions:
+        plan.touched.append(item)
+        plan.unchanged.append(item.source)
+        return
+    original = by_hash.get(digest)
+    if original is not None and original != item.source:
+        plan.duplicates.append((item, original))
+        return
+    by_hash.setdefault(digest, item.source)
+    (plan.new if state is None or state.withdrawn else plan.changed).append(item.source)
+    plan.process.append(item)
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stat_all(paths: list[Path], inbox: Path) -> list[Found]:
+    """Size and time of every file; a file gone since it was listed is left out."""
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        out.append(Found(path, path.relative_to(inbox).as_posix(), st.st_size, st.st_mtime_ns))
+    return out

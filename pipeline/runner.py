@@ -1,0 +1,154 @@
+"""A run over an inbox: plan against the stored state, process what is new or changed in batches,
+store each batch, mark what is gone, and rewrite the outputs only when something changed."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from . import __version__
+from .export import Snapshot, export
+from .export.checklists import ALL, Horizon, horizon, upcoming
+from .export.links import link_documents
+from .lock import RunLock
+from .model import DocumentRecord, FileResult, Format, RunSummary, Status
+from .plan import Found, Plan, discover, plan_run, stat_all
+from .rules import Rules, load_rules
+from .state import State, Stored
+
+log = logging.getLogger(__name__)
+
+BATCH_FILES = 25  # files per batch: one transaction each, and the unit later given to a worker
+NEXT_DUE = 5  # deadlines shown in the summary
+Process = Callable[[list[Found]], Iterator[list[FileResult]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    today: date | None = None
+    horizon_months: int = 12
+    full: bool = False
+    wait: bool = True
+    fail_fast: bool = False
+
+
+def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules_dir: Path | None = None,
+        options: Options = Options(), on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
+    """One run; `process(rules)` gives the function that turns batches of files into results."""
+    started = datetime.now()
+    rules = load_rules(rules_dir)
+    versions = f"{__version__}+{rules.version}"
+    span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends)
+    with RunLock(out_dir, options.wait), State(out_dir) as state:
+        plan = plan_run(stat_all(discover(inbox), inbox), state.files(), versions, options.full)
+        for item in plan.touched:
+            state.touch(item.source, item.size, item.mtime_ns)
+        before = state.requirement_keys(plan.changed + plan.removed)
+        failed = _process(plan, process(rules) if plan.process else None, state, versions, started, on_file)
+        _store_duplicates(plan, state, versions, started)
+        state.withdraw(plan.removed + plan.gone, span.today)
+        after = state.requirement_keys(plan.new + plan.changed)
+        changes = _changes(plan, failed, before, after)
+        summary = _summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after))
+        return _finish(state, summary, changes, out_dir, span, rules, versions)
+
+
+def _process(plan: Plan, process: Process | None, state: State, versions: str, started: datetime,
+             on_file: Callable[[str, int, int], None] | None) -> dict[str, str]:
+    """Process the planned files batch by batch; returns the reasons of the files that failed."""
+    failed: dict[str, str] = {}
+    if process is None:
+        return failed
+    by_source = {f.source: f for f in plan.process}
+    done = 0
+    for results in process(plan.process):
+        stored = [Stored(r, by_source[r.document.source], plan.digests.get(r.document.source, "")) for r in results]
+        state.store(stored, versions, started)
+        for r in results:
+            if r.error is not None:
+                failed[r.document.source] = r.error.reason
+            done += 1
+            log.info("%s: %s, %d requirements, %d progress rows", r.document.source, r.document.status.value,
+                     len(r.requirements), len(r.progress))
+            if on_file is not None:
+                on_file(r.document.source, done, len(plan.process))
+    return failed
+
+
+def batches(items: list[Found], size: int = BATCH_FILES) -> Iterator[list[Found]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _store_duplicates(plan: Plan, state: State, versions: str, started: datetime) -> None:
+    """A file with the same bytes as another is recorded, pointing to it, and not processed again."""
+    stored = []
+    for item, original in plan.duplicates:
+        digest = plan.digests.get(item.source, "")
+        suffix = item.path.suffix.lower().lstrip(".")
+        fmt = Format(suffix) if suffix in Format._value2member_map_ else Format.unknown
+        record = DocumentRecord(doc_id=digest[:16], source=item.source, format=fmt, status=Status.ok, sha256=digest)
+        stored.append(Stored(FileResult(document=record), item, digest, original))
+    if stored:
+        state.store(stored, versions, started)
+
+
+def _changes(plan: Plan, failed: dict[str, str], before: set[tuple], after: set[tuple]) -> list[tuple[str, str, str]]:
+    out = [(s, "new", "") for s in plan.new] + [(s, "changed", "") for s in plan.changed]
+    out += [(s, "removed", "rows kept, marked withdrawn") for s in plan.removed + plan.gone]
+    out += [(i.source, "duplicate", f"same bytes as {original}") for i, original in plan.duplicates]
+    out += [(s, "failed", reason) for s, reason in failed.items()]
+    out += [(k[0], "requirement added", _describe(k)) for k in sorted(after - before)]
+    out += [(k[0], "requirement removed", _describe(k)) for k in sorted(before - after)]
+    return out
+
+
+def _describe(key: tuple) -> str:
+    _, kind, text, due = key[:4]
+    return f"{kind} {due or ''} {text}".replace("  ", " ").strip()
+
+
+def _finish(state: State, summary: RunSummary, changes: list[tuple[str, str, str]], out_dir: Path, span: Horizon,
+            rules: Rules, versions: str) -> RunSummary:
+    """Record the run; write the outputs when something changed (or a run died before writing them)."""
+    stamp = f"{span.today}+{span.until}+{versions}"
+    needed = state.get("dirty") == "1" or state.get("exported") != stamp or not (out_dir / "documents.csv").exists()
+    snapshot = state.snapshot() if needed else None
+    if snapshot is not None:
+        link_documents(snapshot.rows["documents"], snapshot.texts, rules)
+        changes += _relations(snapshot, {c[0] for c in changes if c[1] in ("new", "changed")})
+    state.record_run(_run_row(summary, versions), changes)
+    if snapshot is None:
+        return replace(summary, exported=False, finished=datetime.now())
+    lists = export(replace(snapshot, runs=state.runs(), changes=state.changes()), out_dir, span)
+    state.set("dirty", "0")
+    state.set("exported", stamp)
+    due = upcoming(lists.get(ALL, []), span.today)[:NEXT_DUE]
+    next_due = tuple((day, str(r.get("organization")), str(r.get("what"))) for day, r in due)
+    return replace(summary, next_due=next_due, finished=datetime.now())
+
+
+def _relations(snapshot: Snapshot, sources: set[str]) -> list[tuple[str, str, str]]:
+    """Notices of this run that supplement, correct or postpone an earlier one."""
+    docs = snapshot.rows["documents"]
+    titles = {d["doc_id"]: f"{d.get('title')} ({d.get('source')})" for d in docs}
+    return [(str(d["source"]), str(d["relation"]), f"of {titles.get(d['relates_to'], d['relates_to'])}")
+            for d in docs if d.get("source") in sources and d.get("relates_to")]
+
+
+def _summary(inbox: Path, out_dir: Path, plan: Plan, state: State, started: datetime, added: int,
+             dropped: int) -> RunSummary:
+    live = [s for s in state.files().values() if not s.withdrawn]
+    errors = tuple(state.live_errors())
+    return RunSummary(inbox=inbox, out_dir=out_dir, files=len(live), ok=len(live) - len(errors), failed=len(errors),
+                      requirements=state.count("requirements"), progress=state.count("progress"), started=started,
+                      finished=datetime.now(), errors=errors, new=len(plan.new), changed=len(plan.changed),
+                      unchanged=len(plan.unchanged), removed=len(plan.removed) + len(plan.gone),
+                      duplicates=len(plan.duplicates), added=added, dropped=dropped)
+
+
+def _run_row(s: RunSummary, versions: str) -> tuple:
+    return (s.started.isoformat(timespec="seconds"), datetime.now().isoformat(timespec="seconds"), str(s.inbox),
+            s.new, s.changed, s.unchanged, s.removed, s.duplicates, s.failed, s.added, s.dropped, versions)

@@ -1,0 +1,220 @@
+"""The run state in the output folder (.notices/state.db): what each file was when it was processed,
+its result rows, the run history and what changed; stored per batch in one transaction each."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Self
+
+from .export import Snapshot
+from .export.tables import DATE_COLUMNS, Row, tables_of
+from .model import ErrorRecord, FileResult, Stage
+
+if TYPE_CHECKING:
+    from .plan import Found
+
+SCHEMA_VERSION = "1"
+STATE_DIR = ".notices"
+TABLES = ("documents", "requirements", "progress", "errors")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT, doc_id TEXT, status TEXT,
+    duplicate_of TEXT, versions TEXT, first_seen TEXT, processed_at TEXT, withdrawn TEXT);
+CREATE INDEX IF NOT EXISTS files_sha ON files (sha256);
+CREATE TABLE IF NOT EXISTS results (source TEXT, tbl TEXT, rows TEXT, PRIMARY KEY (source, tbl));
+CREATE TABLE IF NOT EXISTS texts (source TEXT PRIMARY KEY, text TEXT);
+CREATE TABLE IF NOT EXISTS runs (started TEXT, finished TEXT, inbox TEXT, new INTEGER, changed INTEGER,
+    unchanged INTEGER, removed INTEGER, duplicates INTEGER, failed INTEGER, added INTEGER, dropped INTEGER,
+    versions TEXT);
+CREATE TABLE IF NOT EXISTS changes (run TEXT, source TEXT, change TEXT, detail TEXT);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A result to store with the file it came from, its content hash and the file it repeats."""
+    result: FileResult
+    found: Found
+    digest: str = ""
+    duplicate_of: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What a file was when it was last processed."""
+    source: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    doc_id: str
+    status: str
+    duplicate_of: str
+    versions: str
+    withdrawn: str
+
+
+def state_dir(out_dir: Path) -> Path:
+    return out_dir / STATE_DIR
+
+
+class State:
+    """The state database of one output folder; use as a context manager."""
+
+    def __init__(self, out_dir: Path) -> None:
+        folder = state_dir(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.con = sqlite3.connect(folder / "state.db", timeout=60)
+        self.con.execute("PRAGMA journal_mode=WAL")
+        self.con.executescript(SCHEMA)
+        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        self.con.commit()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
+
+    # --- files ---------------------------------------------------------------------------
+
+    def files(self) -> dict[str, FileState]:
+        rows = self.con.execute("SELECT source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, "
+                                "withdrawn FROM files")
+        return {r[0]: FileState(r[0], r[1] or 0, r[2] or 0, r[3] or "", r[4] or "", r[5] or "", r[6] or "",
+                                r[7] or "", r[8] or "") for r in rows}
+
+    def touch(self, source: str, size: int, mtime_ns: int) -> None:
+        """The file is unchanged but its time moved (touched, copied back): remember the new time."""
+        with self.con:
+            self.con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE source = ?", (size, mtime_ns, source))
+
+    def store(self, stored: list[Stored], versions: str, now: datetime) -> None:
+        """Replace the rows of each processed file, all in one transaction."""
+        with self.con:
+            for item in stored:
+                self._store_one(item, versions, now)
+            self._set("dirty", "1")
+
+    def _store_one(self, item: Stored, versions: str, now: datetime) -> None:
+        result, size, mtime_ns, duplicate_of = item.result, item.found.size, item.found.mtime_ns, item.duplicate_of
+        doc = result.document
+        source = doc.source
+        self.con.execute(
+            "INSERT INTO files (source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, first_seen, "
+            "processed_at, withdrawn) VALUES (?,?,?,?,?,?,?,?,?,?,NULL) ON CONFLICT(source) DO UPDATE SET "
+            "size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, doc_id=excluded.doc_id, "
+            "status=excluded.status, duplicate_of=excluded.duplicate_of, versions=excluded.versions, "
+            "processed_at=excluded.processed_at, withdrawn=NULL",
+            (source, size, mtime_ns, doc.sha256 or item.digest, doc.doc_id, doc.status.value, duplicate_of or None,
+             versions,
+             now.isoformat(timespec="seconds"), now.isoformat(timespec="seconds")))
+        self.con.execute("DELETE FROM results WHERE source = ?", (source,))
+        for table, (_, rows) in tables_of([result]).items():
+            if rows:
+                self.con.execute("INSERT INTO results VALUES (?,?,?)", (source, table, _dumps(rows)))
+        self.con.execute("INSERT OR REPLACE INTO texts VALUES (?,?)", (source, result.text))
+
+    def withdraw(self, sources: list[str], day: date) -> None:
+        """Files gone from the inbox: their rows stay, marked withdrawn on `day`."""
+        with self.con:
+            self.con.executemany("UPDATE files SET withdrawn = ? WHERE source = ? AND withdrawn IS NULL",
+                                 [(day.isoformat(), s) for s in sources])
+            if sources:
+                self._set("dirty", "1")
+
+    # --- reading back ----------------------------------------------------------------------
+
+    def rows(self) -> dict[str, list[Row]]:
+        """Every stored row by table, files in source order, with the files' marks added."""
+        marks = {s.source: s for s in self.files().values()}
+        out: dict[str, list[Row]] = {t: [] for t in TABLES}
+        for source, table, data in self.con.execute("SELECT source, tbl, rows FROM results ORDER BY source, tbl"):
+            state = marks.get(source)
+            for row in _loads(data):
+                if state is not None:
+                    row["withdrawn"] = state.withdrawn or None
+                    if table == "documents":
+                        row["duplicate_of"] = state.duplicate_of
+                out[table].append(row)
+        return out
+
+    def texts(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT source, text FROM texts"))
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.rows(), self.texts(), self.runs(), self.changes())
+
+    def requirement_keys(self, sources: list[str]) -> set[tuple]:
+        """What identifies each stored requirement of these files, to tell added from removed ones."""
+        keys: set[tuple] = set()
+        for chunk in range(0, len(sources), 500):
+            part = sources[chunk:chunk + 500]
+            query = f"SELECT rows FROM results WHERE tbl = 'requirements' AND source IN ({','.join('?' * len(part))})"
+            for (data,) in self.con.execute(query, part):
+                keys |= {(r["source"], r["kind"], r["text"], str(r.get("due_date") or r.get("window_end") or ""),
+                          str(r.get("quantity") or "")) for r in json.loads(data)}
+        return keys
+
+    def live_errors(self) -> list[ErrorRecord]:
+        """The error records of files still in the inbox."""
+        gone = {s.source for s in self.files().values() if s.withdrawn}
+        out = []
+        for source, data in self.con.execute("SELECT source, rows FROM results WHERE tbl = 'errors' ORDER BY source"):
+            if source not in gone:
+                out += [ErrorRecord(r["source"], Stage(r["stage"]), r["reason"], r.get("hint", ""), r.get("doc_id", ""))
+                        for r in json.loads(data)]
+        return out
+
+    def count(self, table: str) -> int:
+        """Rows of a table over the files still in the inbox."""
+        gone = {s.source for s in self.files().values() if s.withdrawn}
+        return sum(len(json.loads(data)) for source, data in
+                   self.con.execute("SELECT source, rows FROM results WHERE tbl = ?", (table,)) if source not in gone)
+
+    # --- runs and flags ----------------------------------------------------------------------
+
+    def get(self, key: str) -> str:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else ""
+
+    def set(self, key: str, value: str) -> None:
+        with self.con:
+            self._set(key, value)
+
+    def _set(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def record_run(self, run: tuple, changes: list[tuple[str, str, str]]) -> None:
+        with self.con:
+            self.con.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", run)
+            self.con.executemany("INSERT INTO changes VALUES (?,?,?,?)", [(run[0], *c) for c in changes])
+
+    def runs(self) -> list[tuple]:
+        return list(self.con.execute("SELECT * FROM runs ORDER BY started"))
+
+    def changes(self) -> list[tuple]:
+        return list(self.con.execute("SELECT * FROM changes ORDER BY run, source"))
+
+
+def _dumps(rows: list[Row]) -> str:
+    return json.dumps(rows, ensure_ascii=False, default=_iso, separators=(",", ":"))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _loads(data: str) -> list[Row]:
+    rows: list[Row] = json.loads(data)
+    for row in rows:
+        for column in DATE_COLUMNS:
+            value = row.get(column)
+            if isinstance(value, str) and value:
+                row[column] = date.fromisoformat(value)
+    return rows
