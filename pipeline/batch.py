@@ -116,7 +116,7 @@ def serial(rules: Rules, fail_fast: bool = False) -> Process:
     return process
 
 
-def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bool = False,
+def run(inbox: Path, out_dir: Path, rules_dir: Rules | Path | None = None, fail_fast: bool = False,
         today: date | None = None, horizon_months: int = HORIZON_MONTHS, full: bool = False, wait: bool = True,
         on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
     """Process what is new or changed in the inbox and rewrite the outputs if anything changed; raises

@@ -128,10 +128,12 @@ def _run(args: argparse.Namespace) -> int:
         return USAGE
     from .batch import run
     from .progress_report import Progress, log_to_file
-    log_to_file(args.out)
+    from .rules import load_rules
     try:
+        rules = load_rules(args.rules)  # before anything is written: broken rules leave no output folder
+        log_to_file(args.out)
         with Progress(sys.stderr) as progress:
-            summary = run(args.inbox, args.out, args.rules, args.fail_fast, args.today, args.horizon_months,
+            summary = run(args.inbox, args.out, rules, args.fail_fast, args.today, args.horizon_months,
                           args.full, args.wait, progress.update)
     except (RuleError, RunBusy) as exc:
         print(f"notices: error: {exc}" + (f" -- {exc.hint}" if isinstance(exc, RunBusy) else ""), file=sys.stderr)

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .model import BlockKind, DocMeta, Document, TimeKind
+from .normalize import as_written
 from .rules import Rules
 from .timex import resolve
 
 HEAD_LINES = 25  # title, 发文字号 and addressee stand in the first lines
+SIGNERS = 6  # units that may sign one notice together
+SIGNER_MAX = 40
 TITLE_MIN, TITLE_MAX = 6, 100
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
 DATE_REF = date(2000, 1, 1)
@@ -21,6 +24,9 @@ class Line:
     text: str
     boilerplate: bool
     standalone: bool  # a line on its own (not one line of a dumped table cell)
+    start: int = 0  # its span in the normalised text
+    end: int = 0
+    heading: int = 0  # heading level the format gave it (0: not a heading)
 
 
 def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
@@ -29,13 +35,16 @@ def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     head = lines[:HEAD_LINES]
     r = rules.regexes
     header = _first(head, r.file_header)
-    title = _title(head, rules)
+    title_line = _title(head, rules)
+    title = as_written(doc, title_line.start, title_line.end, rules) if title_line else ""
+    title = r.title_label.sub("", title)
     signature_at, issued_on = _signature(lines, rules)
-    issuer = header or _signature_issuer(lines, signature_at, rules) or _meta(lines, r.meta_source)
+    issuer = header or _signature_issuer(doc, lines, signature_at, rules) or _meta(lines, r.meta_source) \
+        or _title_issuer(title, rules)
     if issued_on is None:
         issued_on = _to_date(_meta(lines, r.meta_time))
     return DocMeta(title=title, issuer=issuer, doc_number=_doc_number(head, rules), issued_on=issued_on,
-                   addressee=_addressee(head, title, rules), as_of=_to_date(_search(lines, r.as_of)))
+                   addressee=_addressee(doc, head, title_line, rules), as_of=_to_date(_search(lines, r.as_of)))
 
 
 def reference_date(doc: Document, meta: DocMeta, fallback: date, rules: Rules) -> tuple[date, bool]:
@@ -69,12 +78,17 @@ def _first_written_date(doc: Document) -> date | None:
 def _lines(doc: Document) -> list[Line]:
     out: list[Line] = []
     for block in doc.blocks:
-        text = doc.text[block.char_start:block.char_end]
-        if block.kind is BlockKind.preformatted:
-            chunks = re.split(r"\n\s*\n", text)
-            out.extend(Line(c.strip(), block.boilerplate, "\n" not in c.strip()) for c in chunks if c.strip())
-        elif block.kind is not BlockKind.table:
-            out.extend(Line(t, block.boilerplate, True) for t in text.split("\n") if t.strip())
+        if block.kind is BlockKind.table:
+            continue
+        level = block.level if block.kind is BlockKind.heading else 0
+        pattern = r"\n\s*\n" if block.kind is BlockKind.preformatted else r"\n"
+        at = block.char_start
+        for piece in re.split(f"({pattern})", doc.text[block.char_start:block.char_end]):
+            stripped = piece.strip()
+            if stripped and not re.fullmatch(pattern, piece):
+                start = at + piece.index(stripped)
+                out.append(Line(stripped, block.boilerplate, "\n" not in stripped, start, start + len(stripped), level))
+            at += len(piece)
     return out
 
 
@@ -86,17 +100,20 @@ def _first(lines: list[Line], pattern: re.Pattern[str]) -> str:
     return ""
 
 
-def _title(lines: list[Line], rules: Rules) -> str:
+def _title(lines: list[Line], rules: Rules) -> Line | None:
+    """The first line that reads as a title (…的通知, …方案); else the first top-level heading."""
+    candidates = [line for line in lines if _may_be_title(line, rules)]
+    titled = next((line for line in candidates if rules.regexes.title.search(rules.regexes.title_label.sub("", line.text))),
+                  None)
+    return titled or next((line for line in candidates if line.heading == 1), None)
+
+
+def _may_be_title(line: Line, rules: Rules) -> bool:
     r = rules.regexes
-    for line in lines:
-        text = r.title_label.sub("", line.text)
-        if line.boilerplate or not line.standalone or not TITLE_MIN <= len(text) <= TITLE_MAX:
-            continue
-        if r.title_skip.match(text) or r.doc_number.match(text) or r.file_header.match(text):
-            continue
-        if r.title.search(text) and not r.terminal_punct.search(text):
-            return text
-    return ""
+    text = r.title_label.sub("", line.text)
+    return (not line.boilerplate and line.standalone and TITLE_MIN <= len(text) <= TITLE_MAX
+            and not (r.title_skip.match(text) or r.doc_number.match(text) or r.file_header.match(text))
+            and not r.terminal_punct.search(text))
 
 
 def _doc_number(lines: list[Line], rules: Rules) -> str:
@@ -108,14 +125,14 @@ def _doc_number(lines: list[Line], rules: Rules) -> str:
     return value[:m.start()] + m.group().translate(BRACKETS) + value[m.end():] if m else value
 
 
-def _addressee(lines: list[Line], title: str, rules: Rules) -> str:
+def _addressee(doc: Document, lines: list[Line], title: Line | None, rules: Rules) -> str:
     r = rules.regexes
-    seen_title = not title
+    seen_title = title is None
     for line in lines:
-        seen_title = seen_title or line.text == title
+        seen_title = seen_title or line == title
         m = r.addressee.match(line.text)
         if seen_title and m and not line.boilerplate and r.addressee_marker.search(m.group("value")):
-            return m.group("value")
+            return as_written(doc, line.start, line.start + len(m.group("value")), rules)
     return ""
 
 
@@ -130,14 +147,23 @@ def _signature(lines: list[Line], rules: Rules) -> tuple[int, date | None]:
     return -1, None
 
 
-def _signature_issuer(lines: list[Line], at: int, rules: Rules) -> str:
-    """The unit signed right above the signature date."""
-    if at < 1:
-        return ""
-    text = lines[at - 1].text
-    if len(text) > 40 or rules.regexes.terminal_punct.search(text):
-        return ""
-    return text if any(text.endswith(h) for h in rules.org_heads) else ""
+def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -> str:
+    """The units signed right above the signature date (several when a notice is issued jointly)."""
+    units: list[str] = []
+    for line in reversed(lines[max(0, at - SIGNERS):max(0, at)]):
+        text = line.text
+        if len(text) > SIGNER_MAX or rules.regexes.terminal_punct.search(text) \
+                or any(h.regex.match(text) for h in rules.headings) or not any(text.endswith(h) for h in rules.org_heads):
+            break
+        units.insert(0, as_written(doc, line.start, line.end, rules))
+    return "、".join(units)
+
+
+def _title_issuer(title: str, rules: Rules) -> str:
+    m = rules.regexes.title_issuer.match(title)
+    if m and any(m.group("value").endswith(h) for h in rules.org_heads):
+        return m.group("value")
+    return ""
 
 
 def _meta(lines: list[Line], pattern: re.Pattern[str]) -> str:

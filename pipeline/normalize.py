@@ -69,6 +69,15 @@ def to_raw(doc: Document, offset: int) -> int:
     return raw_start + (offset - norm_start)
 
 
+def as_written(doc: Document, start: int, end: int, rules: Rules) -> str:
+    """A span of the normalised text as the notice writes it: NFKC and spacing, numerals not
+    turned into digits (titles say 第二批, not 第2批)."""
+    if end <= start or not doc.offset_map:
+        return doc.text[start:end]
+    raw = doc.raw_text[to_raw(doc, start):to_raw(doc, end - 1) + 1].replace("\n", " ")
+    return _spacing(_nfkc(_cut_inline(_Text(raw, list(range(len(raw)))), rules))).chars.strip()
+
+
 def normalize_text(text: str, rules: Rules) -> str:
     """Normalise a short string the same way as document text (for tests and the CLI)."""
     return _clean(text, 0, rules, _numeral_regex(rules)).chars

@@ -75,6 +75,7 @@ class Regexes:
     title: re.Pattern[str]
     title_skip: re.Pattern[str]
     title_year: re.Pattern[str]
+    title_issuer: re.Pattern[str]
     title_label: re.Pattern[str]
     email: re.Pattern[str]
     signature_date: re.Pattern[str]

@@ -34,11 +34,12 @@ class Options:
     fail_fast: bool = False
 
 
-def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules_dir: Path | None = None,
+def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: Rules | Path | None = None,
         options: Options = Options(), on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
-    """One run; `process(rules)` gives the function that turns batches of files into results."""
+    """One run; `process(rules)` gives the function that turns batches of files into results; `rules`
+    are loaded rules, or the folder to load them from (default: the project's)."""
     started = datetime.now()
-    rules = load_rules(rules_dir)
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
     versions = f"{__version__}+{rules.version}"
     span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends)
     with RunLock(out_dir, options.wait), State(out_dir) as state:

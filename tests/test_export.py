@@ -128,3 +128,9 @@ def test_export_monthly_rule_without_a_day_falls_due_at_month_end() -> None:
     req = _req(kind="recurring", recurrence="FREQ=MONTHLY", per="month", quantity=1, unit="次")
     rows = checklists([req], [], SPAN)["机关党支部"]
     assert [r["due_date"] for r in rows][:2] == [date(2026, 11, 30), date(2026, 12, 31)]
+
+
+def test_export_recurring_time_gives_due_time() -> None:
+    req = _req(kind="recurring", recurrence="FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", per="week")
+    rows = checklists([req], [], SPAN)["机关党支部"]
+    assert (rows[0]["due_date"], rows[0]["due_time"]) == (date(2026, 11, 23), "09:00")

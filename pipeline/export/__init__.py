@@ -46,7 +46,7 @@ def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[R
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {name: (columns_of(name), snapshot.rows[name]) for name in TABLES}
     history = {"runs": (RUN_COLUMNS, _dicts(RUN_COLUMNS, snapshot.runs)),
-               "changes": (CHANGE_COLUMNS, _dicts(CHANGE_COLUMNS, sorted(snapshot.changes, reverse=True)))}
+               "changes": (CHANGE_COLUMNS, _dicts(CHANGE_COLUMNS, _newest_first(snapshot.changes)))}
     write_tables(out_dir, tables, history)
     write_csv(out_dir / "changes.csv", *history["changes"])
     lists = _lists(tables, span)
@@ -84,6 +84,12 @@ def _lists(tables: dict[str, Table], span: Horizon) -> dict[str, list[Row]]:
     requirements = [r for r in tables["requirements"][1] if r.get("doc_id") not in hidden and not r.get("withdrawn")]
     progress = [p for p in tables["progress"][1] if p.get("doc_id") not in hidden and not p.get("withdrawn")]
     return checklists(requirements, progress, span)
+
+
+def _newest_first(changes: list[tuple]) -> list[tuple]:
+    """The latest run first; within a run, files and changes in reading order."""
+    ordered = sorted(changes, key=lambda c: (c[1], c[2], c[3]))
+    return sorted(ordered, key=lambda c: c[0], reverse=True)
 
 
 def _dicts(columns: list[str], rows: list[tuple]) -> list[Row]:

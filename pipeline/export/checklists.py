@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from ..model import Per, TimeKind, TimeValue
 from ..timex import next_occurrences
@@ -66,7 +66,17 @@ def _rows_of(req: Row, span: Horizon) -> list[Row]:
     if not dates:
         due = req.get("due_date") or req.get("window_end")
         return [_dated(base, due if isinstance(due, date) else None, (), span)]
-    return [_dated(base, day, flags, span) for day, flags in dates]
+    out = []
+    for moment, flags in dates:
+        row = _dated(base, _day(moment), flags, span)
+        if isinstance(moment, datetime) and not row["due_time"]:
+            row["due_time"] = moment.strftime("%H:%M")  # 每周一上午9:00
+        out.append(row)
+    return out
+
+
+def _day(moment: date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 def _dated(base: Row, due: date | None, flags: tuple[str, ...], span: Horizon) -> Row:
@@ -78,7 +88,7 @@ def _dated(base: Row, due: date | None, flags: tuple[str, ...], span: Horizon) -
 
 
 def _dates(req: Row, span: Horizon) -> list[tuple[date, tuple[str, ...]]]:
-    """The dates a recurring duty falls on within the horizon; [] for a one-off."""
+    """The dates (or date-times) a recurring duty falls on within the horizon; [] for a one-off."""
     rule = str(req.get("recurrence") or "")
     per = str(req.get("per") or "")
     if rule and BY_PART not in rule and per in PERIOD_MONTHS:
@@ -87,7 +97,7 @@ def _dates(req: Row, span: Horizon) -> list[tuple[date, tuple[str, ...]]]:
         value = TimeValue(text="", kind=TimeKind.recurrence, char_start=0, char_end=0, rrule=rule,
                           per=Per(per) if per else None, flags=tuple(str(req.get("flags") or "").split(";")))
         found = next_occurrences(value, span.today, MAX_OCCURRENCES)
-        return [(o.day, o.flags) for o in found if o.day <= span.until]
+        return [(o.day, o.flags) for o in found if _day(o.day) <= span.until]
     periodic = bool(req.get("recurrence")) or req.get("kind") in ("quota", "recurring")
     if periodic and not req.get("due_date"):
         return [(d, ()) for d in _period_ends(per, span)]
