@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,6 +19,9 @@ UNASSIGNED = "unassigned"  # rows of notices that name no organisation and no ad
 OVERDUE = "yes"
 PERIOD_MONTHS = {Per.month.value: 1, Per.quarter.value: 3, Per.half_year.value: 6, Per.year.value: 12}
 MAX_OCCURRENCES = 400  # a daily rule over a year, with room
+# The shortest gap between two dates of a rule with this period (a monthly rule: at least 28 days).
+PER_DAYS = {Per.week.value: 7, Per.month.value: 28, Per.quarter.value: 89, Per.half_year.value: 181,
+            Per.year.value: 365, Per.semester.value: 120}
 WHAT_MAX = 40
 CLAUSE_STOP = re.compile(r"[,。;:!?]")
 DONE_STATUS = "done"
@@ -94,14 +98,22 @@ def _dates(req: Row, span: Horizon) -> list[tuple[date, tuple[str, ...]]]:
     if rule and BY_PART not in rule and per in PERIOD_MONTHS:
         rule = ""  # 每月开展1次 fixes no day: due by the end of each month, not on today's day of it
     if rule:
-        value = TimeValue(text="", kind=TimeKind.recurrence, char_start=0, char_end=0, rrule=rule,
-                          per=Per(per) if per else None, flags=tuple(str(req.get("flags") or "").split(";")))
-        found = next_occurrences(value, span.today, MAX_OCCURRENCES)
-        return [(o.day, o.flags) for o in found if _day(o.day) <= span.until]
+        return list(_occurrences(rule, per, str(req.get("flags") or ""), span))
     periodic = bool(req.get("recurrence")) or req.get("kind") in ("quota", "recurring")
     if periodic and not req.get("due_date"):
         return [(d, ()) for d in _period_ends(per, span)]
     return []
+
+
+@lru_cache(maxsize=4096)
+def _occurrences(rule: str, per: str, flags: str, span: Horizon) -> tuple[tuple[date, tuple[str, ...]], ...]:
+    """The dates of a rule within the horizon; many duties share a rule, so each is worked out once."""
+    value = TimeValue(text="", kind=TimeKind.recurrence, char_start=0, char_end=0, rrule=rule,
+                      per=Per(per) if per else None, flags=tuple(flags.split(";")))
+    days = (span.until - span.today).days + 1
+    wanted = min(MAX_OCCURRENCES, days // PER_DAYS.get(per, 1) + 3)  # a weekly rule has ~53 dates in a year
+    found = next_occurrences(value, span.today, wanted)
+    return tuple((o.day, o.flags) for o in found if _day(o.day) <= span.until)
 
 
 def _period_ends(per: str, span: Horizon) -> list[date]:

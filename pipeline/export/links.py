@@ -22,10 +22,16 @@ def link_documents(documents: list[Row], texts: dict[str, str], rules: Rules) ->
         d.setdefault("relation", "")
     shingles: dict[str, set[str]] = {}
     firsts: list[Row] = []
+    by_key: dict[tuple[str, str], list[Row]] = {}  # first renditions by 发文字号 and by title
     for d in live:
-        first = next((f for f in firsts if _same_notice(f, d, texts, shingles)), None)
+        candidates = by_key.get(("number", str(d.get("doc_number") or "")), []) if d.get("doc_number") else []
+        candidates = candidates + by_key.get(("title", str(d.get("title") or "")), [])
+        first = next((f for f in candidates if _same_notice(f, d, texts, shingles)), None)
         if first is None:
             firsts.append(d)
+            for key in (("number", str(d.get("doc_number") or "")), ("title", str(d.get("title") or ""))):
+                if key[1]:
+                    by_key.setdefault(key, []).append(d)
         else:
             d["same_as"] = first["doc_id"]
     for d in live:
