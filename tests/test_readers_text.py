@@ -104,8 +104,8 @@ def test_read_unsupported_format_names_it(tmp_path: Path) -> None:
 
 def test_read_format_from_content_not_suffix(tmp_path: Path) -> None:
     path = tmp_path / "scan.txt"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
-    with pytest.raises(UnsupportedFormat, match=r"scan.txt: \.png is not a supported format"):
+    path.write_bytes(b"GIF89a" + bytes(64))
+    with pytest.raises(UnsupportedFormat, match=r"scan.txt: \.gif is not a supported format"):
         read(path, "scan.txt")
 
 
@@ -118,3 +118,18 @@ def test_read_format_from_content_not_suffix(tmp_path: Path) -> None:
 ])
 def test_text_markdown_emphasis_only_in_pairs(line: str, expected: str) -> None:
     assert to_blocks(line)[0].text == expected
+
+
+@pytest.mark.parametrize("name, head, kind", [
+    ("notice.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(32), ".doc"),
+    ("table.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(32), ".xls"),
+    ("notice.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(32), ".doc"),
+    ("page.txt", b"<!DOCTYPE html><html>", ".html"),
+    ("notice.docx", b"%PDF-1.7", ".pdf"),
+    ("notice.txt", "各党支部：".encode(), None),
+])
+def test_read_sniff_by_content(tmp_path: Path, name: str, head: bytes, kind: str | None) -> None:
+    from pipeline.readers import sniff
+    path = tmp_path / name
+    path.write_bytes(head)
+    assert sniff(path, head) == kind

@@ -31,11 +31,25 @@ READERS: dict[str, Reader] = {
     ".docx": _lazy("docx", "read_docx"),
     ".html": _lazy("html", "read_html"),
     ".htm": _lazy("html", "read_html"),
+    ".png": _lazy("image", "read_image"),
+    ".jpg": _lazy("image", "read_image"),
+    ".jpeg": _lazy("image", "read_image"),
+    ".tif": _lazy("image", "read_image"),
+    ".tiff": _lazy("image", "read_image"),
+    ".doc": _lazy("office", "read_office"),
+    ".wps": _lazy("office", "read_office"),
+    ".rtf": _lazy("office", "read_office"),
+    ".odt": _lazy("office", "read_office"),
+    ".xlsx": _lazy("sheet", "read_sheet"),
+    ".xls": _lazy("sheet", "read_sheet"),
+    ".csv": _lazy("sheet", "read_sheet"),
 }
 
 # First bytes of formats, so a file is read as what it is whatever its name says.
-MAGIC = ((b"%PDF", ".pdf"), (b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", ".png"),
-         (b"\xff\xd8\xff", ".jpg"), (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"))
+MAGIC = ((b"%PDF", ".pdf"), (b"{\\rtf", ".rtf"), (b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"),
+         (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"), (b"GIF8", ".gif"))
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .xls and .wps alike
+OLE2_KINDS = (".doc", ".xls", ".wps")
 HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
 SNIFF_BYTES = 4096
 
@@ -61,6 +75,8 @@ def sniff(path: Path, head: bytes) -> str | None:
     for magic, suffix in MAGIC:
         if head.startswith(magic):
             return suffix
+    if head.startswith(OLE2):
+        return path.suffix.lower() if path.suffix.lower() in OLE2_KINDS else ".doc"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
