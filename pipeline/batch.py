@@ -118,9 +118,16 @@ def serial(rules: Rules, fail_fast: bool = False) -> Process:
 
 def run(inbox: Path, out_dir: Path, rules_dir: Rules | Path | None = None, fail_fast: bool = False,
         today: date | None = None, horizon_months: int = HORIZON_MONTHS, full: bool = False, wait: bool = True,
-        on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
+        on_file: Callable[[str, int, int], None] | None = None, workers: int = 1) -> RunSummary:
     """Process what is new or changed in the inbox and rewrite the outputs if anything changed; raises
     RuleError for broken rules and RunBusy when another run holds the output folder and `wait` is False.
-    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`."""
+    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`;
+    `workers` above 1 reads files in that many processes."""
     options = Options(today, horizon_months, full, wait, fail_fast)
-    return runner.run(inbox, out_dir, lambda rules: serial(rules, fail_fast), rules_dir, options, on_file)
+
+    def processor(rules: Rules) -> Process:
+        if workers > 1:
+            from .workers import parallel
+            return parallel(rules, workers, fail_fast)  # type: ignore[no-any-return]
+        return serial(rules, fail_fast)
+    return runner.run(inbox, out_dir, processor, rules_dir, options, on_file)

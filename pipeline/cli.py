@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rules", type=Path, default=None, help="rules folder (default: the project's rules/)")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
     run.add_argument("--full", action="store_true", help="process every file again, changed or not")
+    run.add_argument("--workers", type=_positive, default=None,
+                     help="processes that read files (default: the number of cores)")
     run.add_argument("--no-wait", dest="wait", action="store_false",
                      help="exit at once if another run is using the output folder (default: wait for it)")
     _horizon_options(run)
@@ -134,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
         log_to_file(args.out)
         with Progress(sys.stderr) as progress:
             summary = run(args.inbox, args.out, rules, args.fail_fast, args.today, args.horizon_months,
-                          args.full, args.wait, progress.update)
+                          args.full, args.wait, progress.update, args.workers or _cores())
     except (RuleError, RunBusy) as exc:
         print(f"notices: error: {exc}" + (f" -- {exc.hint}" if isinstance(exc, RunBusy) else ""), file=sys.stderr)
         return BROKEN
@@ -162,6 +164,11 @@ def _watch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return OK
+
+
+def _cores() -> int:
+    from .workers import default_workers
+    return default_workers()
 
 
 def _print_summary(s: RunSummary) -> None:

@@ -1,0 +1,115 @@
+"""Files processed in worker processes: rules and models loaded once, shared with the workers by fork,
+batches kept in flight, results returned as they complete, a crashed worker costing only its file."""
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import DocumentRecord, ErrorRecord, FileResult, Format, Stage, Status
+from .plan import Found
+from .rules import Rules
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT = 2  # batches queued per worker: enough to keep it busy, few enough to stay lean
+_WORKER: _Worker | None = None  # the models of this process, set before the pool forks
+
+
+@dataclass
+class _Worker:
+    rules: Rules
+    tagger: object
+    fail_fast: bool
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: int = 25):  # type: ignore[no-untyped-def]
+    """A batch processor for the runner that uses `workers` processes."""
+    from .nlp import Tagger
+    global _WORKER
+    _WORKER = _Worker(rules, Tagger(rules), fail_fast)
+    gc.freeze()  # the models stay on pages the workers share; no collection touches them
+
+    def process(items: list[Found]) -> Iterator[list[FileResult]]:
+        batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
+        yield from _run_pool(batches, workers)
+    return process
+
+
+def _run_pool(batches: list[list[Found]], workers: int) -> Iterator[list[FileResult]]:
+    pending = list(reversed(batches))
+    crashed: list[list[Found]] = []
+    with _pool(workers) as pool:
+        running: dict[Future[list[FileResult]], list[Found]] = {}
+        while pending or running:
+            while pending and len(running) < workers * IN_FLIGHT:
+                batch = pending.pop()
+                running[pool.submit(_process_batch, batch)] = batch
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                batch = running.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    crashed.append(batch)  # its worker died; the pool cannot take more work
+            if crashed:
+                crashed.extend(running.values())
+                break
+    if crashed:
+        yield from _isolate([f for batch in crashed for f in batch], workers)
+
+
+def _isolate(files: list[Found], workers: int) -> Iterator[list[FileResult]]:
+    """Run the files of a crashed pool one per task in fresh pools: a file that kills its worker again
+    gets an error row, every other file its result."""
+    log.warning("a worker died; reading its %d files again one by one", len(files))
+    for item in files:
+        with _pool(1) as pool:
+            try:
+                yield pool.submit(_process_batch, [item]).result()
+            except BrokenProcessPool:
+                yield [crashed_result(item)]
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked from this process (they share its loaded models); spawned where fork is missing."""
+    assert _WORKER is not None
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_init,
+                               initargs=(_WORKER.rules, _WORKER.fail_fast))  # type: ignore[arg-type]
+
+
+def crashed_result(item: Found) -> FileResult:
+    reason = f"{item.source}: the worker crashed while reading the file (a fault in a native library, or out of memory)"
+    hint = "check the file (is it damaged?); the rest of the batch was processed"
+    suffix = item.path.suffix.lower().lstrip(".")
+    fmt = Format(suffix) if suffix in Format._value2member_map_ else Format.unknown
+    return FileResult(document=DocumentRecord(doc_id="", source=item.source, format=fmt, status=Status.error,
+                                              error=reason),
+                      error=ErrorRecord(item.source, Stage.read, reason, hint))
+
+
+def _init(rules: Rules, fail_fast: bool) -> None:
+    """In each worker: the models inherited by fork, or (spawn) loaded here from the rules sent along."""
+    global _WORKER
+    if _WORKER is None:
+        from .nlp import Tagger
+        _WORKER = _Worker(rules, Tagger(rules), fail_fast)
+
+
+def _process_batch(batch: list[Found]) -> list[FileResult]:
+    from .batch import process_file
+    assert _WORKER is not None
+    return [process_file(Path(f.path), f.source, _WORKER.rules, _WORKER.tagger, _WORKER.fail_fast)  # type: ignore[arg-type]
+            for f in batch]
