@@ -1,9 +1,11 @@
-"""One run at a time per output folder: an flock on .notices/run.lock, freed by the kernel if a run dies."""
+"""One run at a time per output folder: a POSIX lock on .notices/run.lock, freed by the kernel if a run
+dies. (Not flock: worker processes forked by a run would share an flock and keep it after a kill.)"""
 from __future__ import annotations
 
 import fcntl
 import logging
 import os
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +34,7 @@ class RunLock:
 
     def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.local = _local_lock(self.path)
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         told = False
@@ -39,6 +42,7 @@ class RunLock:
             holder = self._holder()
             if not self.wait or (deadline is not None and time.monotonic() > deadline):
                 os.close(self.fd)
+                self.fd = -1
                 raise RunBusy(f"another run is using {self.path.parent.parent} ({holder})",
                               "wait for it to finish, or run again without --no-wait to wait for it")
             if not told:
@@ -50,9 +54,13 @@ class RunLock:
         return self
 
     def _try(self) -> bool:
+        """Both locks or neither: the thread lock (runs in this process) and the file lock (other processes)."""
+        if not self.local.acquire(blocking=False):
+            return False
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
+            self.local.release()
             return False
         return True
 
@@ -64,5 +72,16 @@ class RunLock:
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         os.ftruncate(self.fd, 0)
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        fcntl.lockf(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
+        self.local.release()
+
+
+_LOCAL: dict[Path, threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
+def _local_lock(path: Path) -> threading.Lock:
+    """POSIX locks do not exclude two runs of one process (threads): this lock does."""
+    with _GUARD:
+        return _LOCAL.setdefault(path.resolve(), threading.Lock())

@@ -6,6 +6,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -18,6 +19,7 @@ from .rules import Rules
 
 log = logging.getLogger(__name__)
 
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 IN_FLIGHT = 2  # batches queued per worker: enough to keep it busy, few enough to stay lean
 _WORKER: _Worker | None = None  # the models of this process, set before the pool forks
 
@@ -103,9 +105,21 @@ def crashed_result(item: Found) -> FileResult:
 def _init(rules: Rules, fail_fast: bool) -> None:
     """In each worker: the models inherited by fork, or (spawn) loaded here from the rules sent along."""
     global _WORKER
+    _die_with_parent()
     if _WORKER is None:
         from .nlp import Tagger
         _WORKER = _Worker(rules, Tagger(rules), fail_fast)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the run that started it dies (killed, out of memory),
+    so no orphan is left holding files or memory."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        log.debug("cannot ask to die with the parent on this system")
 
 
 def _process_batch(batch: list[Found]) -> list[FileResult]:
