@@ -123,6 +123,7 @@ class Cell:
     char_end: int
     merged: bool = False  # filled from a merged neighbour: its text stands in the origin cell
     page: int | None = None
+    origin: tuple[int, int] | None = None  # (row, col) of the cell a merged cell continues
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .model import Block, BlockKind, Cell, Document, RawBlock, RawDocument
@@ -40,8 +40,7 @@ class _Unit:
     page: int | None
     level: int = 0
     boilerplate: bool = False
-    # row, col, start, end, merged, page
-    cells: list[tuple[int, int, int, int, bool, int | None]] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)  # spans relative to the unit's text
 
 
 def normalize(raw: RawDocument, rules: Rules) -> Document:
@@ -123,9 +122,26 @@ def _table_unit(block: RawBlock, offset: int, rules: Rules, numerals: re.Pattern
             start = len(out.chars)
             out.add(text)
             page = block.row_pages[r] if r < len(block.row_pages) else block.page
-            cells.append((r, c, start, len(out.chars), merged, page))
+            cells.append(Cell(r, c, start, len(out.chars), merged, page, _origin(block, r, c) if merged else None))
             pos += len(cell) + 1
     return _Unit(BlockKind.table, out, block.page, boilerplate=block.boilerplate, cells=cells)
+
+
+def _origin(block: RawBlock, r: int, c: int) -> tuple[int, int] | None:
+    """The cell a merged cell continues: to its left in the same row (a horizontal merge) when that
+    text is the same, else above it (a vertical merge)."""
+    text, merged = block.rows[r][c], block.merged
+    left = c - 1
+    while left > 0 and merged[r][left]:
+        left -= 1
+    if left >= 0 and not merged[r][left] and block.rows[r][left] == text:
+        return r, left
+    up = r - 1
+    while up > 0 and merged[up][c]:
+        up -= 1
+    if up >= 0 and not merged[up][c] and block.rows[up][c] == text:
+        return up, c
+    return None
 
 
 def _flatten(text: _Text, rules: Rules) -> _Text:
@@ -210,7 +226,7 @@ def _assemble(raw: RawDocument, units: list[_Unit], raw_text: str) -> Document:
             text.add_sep("\n", unit.text.index[0] if unit.text.index else 0)
         start = len(text.chars)
         text.add(unit.text)
-        cells = tuple(Cell(r, c, start + s, start + e, m, p) for r, c, s, e, m, p in unit.cells)
+        cells = tuple(replace(c, char_start=start + c.char_start, char_end=start + c.char_end) for c in unit.cells)
         blocks.append(Block(unit.kind, start, len(text.chars), unit.page, unit.level, unit.boilerplate, cells))
     return Document(doc_id=raw.sha256[:16], source=raw.source, format=raw.format, text=text.chars,
                     blocks=tuple(blocks), pages=raw.pages, raw_text=raw_text, offset_map=_compress(text.index))

@@ -56,6 +56,13 @@ def extract_progress(doc: Document, rules: Rules, ref: date) -> tuple[list[Progr
     return items, used
 
 
+def is_progress_header(fields: list[str], rules: Rules) -> bool:
+    """A progress report names its items and their status; a task list without a status column
+    (重点任务 | 牵头单位 | 完成时限) holds obligations, which the extractor reads."""
+    named = [f for f in fields if f]
+    return len(named) >= rules.progress_min_columns and "item" in named and "status" in named
+
+
 def columns(header: str, rules: Rules) -> list[str]:
     """The progress.csv fields a header names, in the order they stand (项目类别序号 gives two)."""
     taken: list[tuple[int, int, str]] = []
@@ -73,23 +80,25 @@ def _table_rows(doc: Document, block: Block, rules: Rules) -> list[Cells]:
     for cell in block.cells:
         grid[(cell.row, cell.col)] = doc.text[cell.char_start:cell.char_end]
     for cell in block.cells:  # a merged cell repeats the text of the cell it continues
-        if cell.merged:
-            r = cell.row
-            while r > 0 and not grid.get((r, cell.col)):
-                r -= 1
-            grid[(cell.row, cell.col)] = grid.get((r, cell.col), "")
+        if cell.merged and cell.origin is not None:
+            grid[(cell.row, cell.col)] = grid.get(cell.origin, "")
     pages = {c.row: c.page for c in block.cells}
     n_rows = 1 + max((c.row for c in block.cells), default=-1)
     n_cols = 1 + max((c.col for c in block.cells), default=-1)
     header = [grid.get((0, c), "") for c in range(n_cols)]
     fields = [(columns(h, rules) or [""])[0] for h in header]
-    if sum(1 for f in fields if f) < rules.progress_min_columns or "item" not in fields:
+    if not is_progress_header(fields, rules):
         return []
     rows = []
+    category = ""
     for r in range(1, n_rows):
+        line = [grid.get((r, c), "") for c in range(n_cols)]
+        if n_cols > 1 and line[0] and len(set(line)) == 1:
+            category = line[0]  # a row merged across the table names the category of the rows below
+            continue
         values = {f: grid.get((r, c), "") for c, f in enumerate(fields) if f}
         if values.get("item") and values.get("item") != header[fields.index("item")]:
-            rows.append(Cells(category=values.get("category", ""), seq=values.get("seq", ""),
+            rows.append(Cells(category=values.get("category", "") or category, seq=values.get("seq", ""),
                               item=values["item"], description=values.get("description", ""),
                               lead_org=values.get("lead_org", ""), partners=values.get("partner_orgs", ""),
                               period=values.get("period", ""), status=values.get("status", ""),
@@ -106,8 +115,7 @@ def _header_as_of(doc: Document, block: Block, rules: Rules) -> date | None:
 
 def _dump_rows(text: str, rules: Rules) -> list[Cells]:
     lines = text.split("\n")
-    header = next((i for i, line in enumerate(lines)
-                   if len(columns(line, rules)) >= rules.progress_min_columns), None)
+    header = next((i for i, line in enumerate(lines) if is_progress_header(columns(line, rules), rules)), None)
     if header is None:
         return []
     rows, labels = _split_dump(lines[header + 1:], rules)

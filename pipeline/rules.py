@@ -118,6 +118,7 @@ class Rules:
     regexes: Regexes
     submit_verbs: tuple[str, ...]
     toward_words: tuple[str, ...]
+    submit_short: tuple[str, ...]
     modals: tuple[str, ...]
     requests: tuple[str, ...]
     as_unit: tuple[str, str]
@@ -277,6 +278,7 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         regexes=_regexes(data["patterns.yaml"], check),
         submit_verbs=check.words(verbs, "verbs.yaml", "submit"),
         toward_words=check.words(verbs, "verbs.yaml", "toward"),
+        submit_short=check.words(verbs, "verbs.yaml", "submit_short"),
         modals=check.words(verbs, "verbs.yaml", "modals"),
         requests=check.words(verbs, "verbs.yaml", "requests"),
         as_unit=_pair(verbs, "verbs.yaml", "as_unit", check),

@@ -39,7 +39,8 @@ def segment(doc: Document, rules: Rules) -> list[Clause]:
             stack = _push(stack, Heading(block.level, _label(text)))
         if block.kind is BlockKind.table:
             clauses.extend(_table_clauses(doc, block, index, stack, rules))
-        elif block.kind is BlockKind.paragraph and not (heading and heading.label == text):
+        elif block.kind in (BlockKind.paragraph, BlockKind.heading):
+            # a heading may carry a period or a duty too: (一)方案实施阶段(9月7日—9月12日)
             path = PATH_SEP.join(h.label for h in stack)
             clauses.extend(_text_clauses(doc, block.char_start, block.char_end, path, block, index, rules))
     return clauses
@@ -195,9 +196,9 @@ def _cell_clauses(doc: Document, block: Block, index: int, cell: Cell, path: lis
 
 def _cell_text(doc: Document, grid: dict[tuple[int, int], Cell], r: int, c: int) -> str:
     """A cell's text; a merged cell shows the text of the cell it continues."""
-    while r > 0 and (r, c) in grid and grid[(r, c)].merged:
-        r -= 1
     cell = grid.get((r, c))
+    if cell is not None and cell.merged and cell.origin is not None:
+        cell = grid.get(cell.origin)
     return doc.text[cell.char_start:cell.char_end] if cell else ""
 
 

@@ -81,3 +81,22 @@ def test_progress_table_without_progress_columns_is_not_one(rules: Rules) -> Non
     raw = RawDocument("t.docx", Path("t.docx"), Format.docx,
                       (RawBlock(BlockKind.table, rows=rows, merged=((False,) * 3,) * 2),), sha256="1" * 64)
     assert extract_progress(normalize(raw, rules), rules, date(2024, 1, 1)) == ([], set())
+
+
+def test_progress_category_row_merged_across(rules: Rules) -> None:
+    head = ("序号", "重点任务", "牵头单位", "完成时限", "完成情况")
+    rows = (head, ("一、加强理论学习",) * 5, ("1", "组织专题学习", "党委宣传部", "2024年6月", "已完成"),
+            ("二、抓好队伍建设",) * 5, ("2", "开展干部培训", "党委组织部", "2024年9月", "推进中"))
+    merged = tuple((False,) * 5 if len(set(r)) > 1 else (False,) + (True,) * 4 for r in rows)
+    raw = RawDocument("t.docx", Path("t.docx"), Format.docx, (RawBlock(BlockKind.table, rows=rows, merged=merged),),
+                      sha256="2" * 64)
+    items, _ = extract_progress(normalize(raw, rules), rules, date(2024, 10, 1))
+    assert [(i.seq, i.category, i.item) for i in items] == [(1, "一、加强理论学习", "组织专题学习"),
+                                                             (2, "二、抓好队伍建设", "开展干部培训")]
+
+
+def test_progress_task_list_without_status_is_not_a_progress_table(rules: Rules) -> None:
+    rows = (("序号", "重点任务", "牵头单位", "配合单位", "完成时限"), ("1", "修订议事规则", "党政办公室", "", "2024年6月底前"))
+    raw = RawDocument("t.docx", Path("t.docx"), Format.docx,
+                      (RawBlock(BlockKind.table, rows=rows, merged=((False,) * 5,) * 2),), sha256="3" * 64)
+    assert extract_progress(normalize(raw, rules), rules, date(2024, 1, 1)) == ([], set())

@@ -262,17 +262,13 @@ def _write(tmp_path: Path, data: bytes) -> Path:
 @pytest.mark.parametrize("make, message, hint", [
     (lambda tmp: DATA / "encrypted.pdf", "x.pdf: the PDF is encrypted and needs a password",
      "ask the sender for an unprotected copy or the password"),
-    (lambda tmp: DATA / "scan.pdf", "x.pdf: the PDF has no text layer (a scan)",
-     "OCR is not available in this build; ask for a text PDF or Word file"),
-    (lambda tmp: DATA / "unmapped.pdf", "x.pdf: the PDF has no text layer (a scan)",
-     "OCR is not available in this build; ask for a text PDF or Word file"),
     (_cut, "x.pdf: the file is not a readable PDF (damaged, cut short or not a PDF)",
      "the file may be damaged or cut short; ask the sender for a new copy"),
     (lambda tmp: _write(tmp, b"%PDF-1.7\nnothing more"),
      "x.pdf: the file is not a readable PDF (damaged, cut short or not a PDF)",
      "the file may be damaged or cut short; ask the sender for a new copy"),
     (lambda tmp: _write(tmp, b""), "x.pdf: the file is empty", "check that the file was saved completely"),
-], ids=["encrypted", "scan", "unmapped-glyphs", "truncated", "garbage", "empty"])
+], ids=["encrypted", "truncated", "garbage", "empty"])  # scans: tests/test_readers_ocr.py
 def test_pdf_unreadable(tmp_path: Path, make, message: str, hint: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UnreadableFile) as error:
         read_pdf(make(tmp_path), "x.pdf")
@@ -342,3 +338,22 @@ def test_pdf_parts_of_one_line_keep_left_to_right_order() -> None:
     body = _chars("正文第一行的文字内容正文第一行的文字内容", 80, 100, 14.0)
     page = PageDraft(1, 842.0, tuple(find_lines(body + chars, 1)), (), (), ())
     assert [b.text for b in arrange([page])][-2:] == ["中共某某委员会", "2017年6月19日印发"]
+
+
+def _part(page: int, texts: tuple[tuple[str, ...], ...], origin: tuple[tuple[tuple[int, int], ...], ...]):  # type: ignore[no-untyped-def]
+    from pipeline.readers.pdf_tables import TablePart
+    return TablePart(page=page, x0=0.0, top=0.0, x1=100.0, bottom=100.0, columns=(0.0, 50.0, 100.0), texts=texts,
+                     origin=origin, row_pages=(page,) * len(texts), size=10.0)
+
+
+@pytest.mark.parametrize("below, expected", [
+    ("好干部教育培训", "\u56db\u3001突出政治标准，抓好干部教育培训"),  # the rest of the label, printed below the break
+    ("\u4e94\u3001加强作风建设", "\u56db\u3001突出政治标准，抓"),  # a new label: it starts with a marker
+])
+def test_pdf_stitch_merged_cell_text_over_a_page_break(below: str, expected: str) -> None:
+    from pipeline.readers.pdf_tables import stitch
+    first = _part(1, (("\u56db\u3001突出政治标准，抓", "8"),), (((0, 0), (0, 1)),))
+    second = _part(2, ((below, "9"), ("", "10")), (((0, 0), (0, 1)), ((0, 0), (1, 1))))
+    table = stitch(first, second)
+    assert table.texts[0][0] == expected
+    assert table.origin[2][0] == ((0, 0) if below == "好干部教育培训" else (1, 0))

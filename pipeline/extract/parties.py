@@ -18,6 +18,10 @@ def recipient(text: str, start: int, end: int, mentions: tuple[Mention, ...], ru
         name = _org_at(text, verb_end, mentions, rules)
         if name:
             return name
+    for m in alternation_re(rules.submit_short).finditer(text, start, end):
+        named = next((x for x in mentions if x.start == m.end() and x.label == ORG), None)
+        if named is not None:
+            return named.name
     return ""
 
 

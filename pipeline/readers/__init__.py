@@ -50,6 +50,7 @@ MAGIC = ((b"%PDF", ".pdf"), (b"{\\rtf", ".rtf"), (b"\x89PNG", ".png"), (b"\xff\x
          (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"), (b"GIF8", ".gif"))
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .xls and .wps alike
 OLE2_KINDS = (".doc", ".xls", ".wps")
+OLE2_AS = {".xlsx": ".xls", ".docx": ".doc"}  # an encrypted Office file is an OLE2 container
 HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
 SNIFF_BYTES = 4096
 
@@ -76,7 +77,8 @@ def sniff(path: Path, head: bytes) -> str | None:
         if head.startswith(magic):
             return suffix
     if head.startswith(OLE2):
-        return path.suffix.lower() if path.suffix.lower() in OLE2_KINDS else ".doc"
+        suffix = path.suffix.lower()
+        return suffix if suffix in OLE2_KINDS else OLE2_AS.get(suffix, ".doc")
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()

@@ -17,6 +17,8 @@ HEADING_SCALE = 1.12  # times the body's font size: a heading
 SENTENCE_END = ("\u3002", "\uff1b", "\uff01", "\uff1f")
 SAME_SIZE = 1.0  # points two font sizes may differ and still be the same text style
 CENTERED_MAX_CHARS = 40
+FIRST_LINE_INDENT = 2  # characters: how Chinese documents indent a paragraph's first line
+INDENT_TOLERANCE = 0.5
 HEADING_MAX_CHARS = 80
 EXTRA_GAP = 0.3  # of the font size: a gap this much wider than between the body's lines ends a paragraph
 
@@ -87,8 +89,11 @@ def _breaks(previous: Line, line: Line, style: _Style) -> bool:
 
 
 def _is_centered(line: Line, style: _Style) -> bool:
-    """A line set in the middle of the text column, short of both edges."""
-    return _is_balanced(line, style) and line.x0 - style.left > 2 * line.size
+    """A line set in the middle of the text column, short of both edges; a paragraph's first line,
+    indented by the usual two characters and cut short by a word that did not fit, is not one."""
+    indent = line.x0 - style.left
+    first_line = abs(indent - FIRST_LINE_INDENT * line.size) < INDENT_TOLERANCE * line.size
+    return _is_balanced(line, style) and indent > 2 * line.size and not first_line
 
 
 def _is_balanced(line: Line, style: _Style) -> bool:

@@ -178,6 +178,10 @@ def stitch(previous: TablePart, part: TablePart) -> TablePart:
         return r + offset, c
 
     texts = [list(row) for row in previous.texts]
+    for c, tail in _tails(previous, part).items():  # the rest of a merged cell's text, printed below the break
+        r0, c0 = previous.origin[last][c]
+        texts[r0][c0] = join_lines(texts[r0][c0], tail)
+        continued.add(c)
     if split:
         for c, text in enumerate(part.texts[0]):
             r0, c0 = previous.origin[last][c]
@@ -217,6 +221,23 @@ def _continued_columns(previous: TablePart, part: TablePart) -> set[int]:
         r0, c0 = previous.origin[last][c]
         if not text and part.origin[0][c] == (0, c) and (c in merging or spans) and previous.texts[r0][c0]:
             out.add(c)
+    return out
+
+
+def _tails(previous: TablePart, part: TablePart) -> dict[int, str]:
+    """Columns whose top cell on the new page holds the rest of a merged cell above the break: the cell
+    spans rows here too, its text is not a new label (a new label starts with a list marker such as 五、),
+    and above the break the same merged run reaches the page's last row or starts with a marker itself
+    (四、突出政治标准，抓 | 好干部教育培训)."""
+    last = len(previous.texts) - 1
+    out = {}
+    for c, text in enumerate(part.texts[0]):
+        r0, c0 = previous.origin[last][c]
+        above = previous.texts[r0][c0]
+        reaching = r0 != last or bool(MARKER.match(above))
+        spans = len(part.origin) > 1 and part.origin[1][c] == (0, c)
+        if text and above and reaching and spans and part.origin[0][c] == (0, c) and not MARKER.match(text):
+            out[c] = text
     return out
 
 

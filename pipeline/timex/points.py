@@ -22,6 +22,7 @@ _YEAR_PARTS = ("half", "half_off", "quarter", "quarter_off", "quarters_first", "
                "months_last", "month_nth", "weeks_first", "day_nth", "year_edge")
 _MONTH_PARTS = ("tenth", "month_edge", "half_month", "nth", "last_workday", "days_last")
 _WEEK_FIELDS = ("week_off", "weekend", "half_week")
+_COARSE = ("year", "half", "quarter", "month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,16 @@ class Interval:
                 moment = datetime.combine(day, moment.time()) if isinstance(moment, datetime) else day
             return moment + timedelta(days=days)
         flags = self.flags + ((flag,) if flag and flag not in self.flags else ())
-        return replace(self, start=move(self.start), end=move(self.end), flags=flags)
+        end = move(self.end)
+        if years and self._ends_a_month():
+            last = month_end(end.year, end.month)  # 2月底 moved into a leap year is 29 Feb
+            end = datetime.combine(last, end.time()) if isinstance(end, datetime) else last
+        return replace(self, start=move(self.start), end=end, flags=flags)
+
+    def _ends_a_month(self) -> bool:
+        """The end is the last day of its month as such (a month, 月底), not a day written out."""
+        day = self.last_day
+        return day == month_end(day.year, day.month) and (self.grain in _COARSE or "vague" in self.flags)
 
 
 @dataclass(frozen=True, slots=True)

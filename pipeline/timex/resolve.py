@@ -239,12 +239,13 @@ def _as_moment(moment: date) -> datetime:
 
 
 def _rolled(interval: Interval, kind: TimeKind, ctx: Context, rules: TimeRules) -> Interval:
-    """A year-less date in a late-in-year notice that names an early month: next year."""
+    """A year-less date in a late-in-year notice that names an early month: next year. An interval that
+    still covers the notice's date (全年 in an October notice) stays in the notice's year."""
     if "year_inferred" not in interval.flags or "year_rolled" in interval.flags or ctx.prefer_future:
         return interval
     for rule in rules.rollovers:
         if kind in rule.kinds and ctx.ref.month >= rule.ref_month_min \
-                and interval.first_day.month <= rule.target_month_max and interval.first_day < ctx.ref.date():
+                and interval.first_day.month <= rule.target_month_max and interval.last_day < ctx.ref.date():
             return interval.moved(years=1, flag="year_rolled")
     return interval
 
