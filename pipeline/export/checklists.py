@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from ..model import Per, TimeKind, TimeValue
 from ..timex import next_occurrences
