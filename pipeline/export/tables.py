@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import DocumentRecord, ErrorRecord, FileResult, ProgressItem, Requirement
+from .safe import neutralise
 
 TABLES = ("documents", "requirements", "progress", "errors")
 # Marks a run adds to the rows (a file removed, a copy of another file, another rendition of a notice…).
@@ -83,7 +84,8 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[Row]) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([as_text(row.get(c)) for c in columns])
+        # Text that looks like a formula is neutralised for spreadsheets; numbers and dates stay values.
+        writer.writerow([neutralise(v) if isinstance(v := row.get(c), str) else as_text(v) for c in columns])
     atomic_bytes(path, buffer.getvalue().encode("utf-8-sig"))
 
 

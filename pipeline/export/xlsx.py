@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from .checklists import ALL, COLUMNS, UNASSIGNED
+from .safe import neutralise
 from .tables import Row, atomic
 
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -43,7 +44,7 @@ def _fill(sheet, columns: tuple[str, ...], rows: list[Row]) -> None:  # type: ig
 
 
 def _cell(value: object) -> object:
-    return value if isinstance(value, (date, int, float)) or value is None else str(value)
+    return value if isinstance(value, (date, int, float)) or value is None else neutralise(str(value))
 
 
 def _format(sheet, columns: tuple[str, ...], n_rows: int) -> None:  # type: ignore[no-untyped-def]
