@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="processes that read files (default: the number of cores)")
     run.add_argument("--no-wait", dest="wait", action="store_false",
                      help="exit at once if another run is using the output folder (default: wait for it)")
+    run.add_argument("--executor", choices=("local", "dask"), default="local",
+                     help="where files are read: local processes (default) or a Dask cluster")
+    run.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                     help="the Dask scheduler (default with --executor dask: a local cluster of --workers)")
     _horizon_options(run)
     run.set_defaults(handler=_run)
 
@@ -120,13 +124,16 @@ def _iso_date(text: str) -> date:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .errors import RuleError
+    from .errors import MissingTool, RuleError, ServiceError
     from .lock import RunBusy
     if not args.inbox.is_dir():
         print(f"notices: error: inbox folder not found: {args.inbox}", file=sys.stderr)
         return USAGE
     if args.rules is not None and not args.rules.is_dir():
         print(f"notices: error: rules folder not found: {args.rules}", file=sys.stderr)
+        return USAGE
+    if args.scheduler is not None and args.executor != "dask":
+        print("notices: error: --scheduler needs --executor dask", file=sys.stderr)
         return USAGE
     from .batch import run
     from .progress_report import Progress, log_to_file
@@ -136,9 +143,11 @@ def _run(args: argparse.Namespace) -> int:
         log_to_file(args.out)
         with Progress(sys.stderr) as progress:
             summary = run(args.inbox, args.out, rules, args.fail_fast, args.today, args.horizon_months,
-                          args.full, args.wait, progress.update, args.workers or _cores())
-    except (RuleError, RunBusy) as exc:
-        print(f"notices: error: {exc}" + (f" -- {exc.hint}" if isinstance(exc, RunBusy) else ""), file=sys.stderr)
+                          args.full, args.wait, progress.update, args.workers or _cores(), args.executor,
+                          args.scheduler)
+    except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
+        print(f"notices: error: {exc}" + (f" -- {exc.hint}" if exc.hint and not isinstance(exc, RuleError) else ""),
+              file=sys.stderr)
         return BROKEN
     _print_summary(summary)
     return FILE_ERRORS if summary.failed else OK

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .state import FileState
@@ -19,6 +19,7 @@ class Found:
     source: str
     size: int
     mtime_ns: int
+    sha256: str = ""  # the content hash the plan read, for workers to check they read the same bytes
 
 
 @dataclass
@@ -82,7 +83,7 @@ def _classify(item: Found, state: FileState | None, versions: str, full: bool, b
         return
     by_hash.setdefault(digest, item.source)
     (plan.new if state is None or state.withdrawn else plan.changed).append(item.source)
-    plan.process.append(item)
+    plan.process.append(replace(item, sha256=digest))
 
 
 def file_hash(path: Path) -> str:

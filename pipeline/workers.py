@@ -95,6 +95,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 def crashed_result(item: Found) -> FileResult:
     reason = f"{item.source}: the worker crashed while reading the file (a fault in a native library, or out of memory)"
     hint = "check the file (is it damaged?); the rest of the batch was processed"
+    return failed_result(item, reason, hint)
+
+
+def failed_result(item: Found, reason: str, hint: str) -> FileResult:
+    """The error row of a file that could not be read where it was sent."""
     suffix = item.path.suffix.lower().lstrip(".")
     fmt = Format(suffix) if suffix in Format._value2member_map_ else Format.unknown
     return FileResult(document=DocumentRecord(doc_id="", source=item.source, format=fmt, status=Status.error,

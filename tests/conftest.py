@@ -1,6 +1,7 @@
 """Shared fixtures: the rules, the tagger, the samples and one run of the pipeline over them."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,16 @@ def samples_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("output")
     assert main(["run", str(SAMPLES), "-o", str(out)]) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler() -> Iterator[str]:
+    """The address of a local Dask cluster (two workers of one thread) shared by a test module; its workers
+    die at once on a file whose name holds "crash" (tests/dask_crash.py)."""
+    dask = pytest.importorskip("dask")
+    from distributed import LocalCluster
+    with dask.config.set({"distributed.worker.preload": [str(ROOT / "tests" / "dask_crash.py")]}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                               scheduler_kwargs={"allowed_failures": 0})
+    with cluster:
+        yield cluster.scheduler_address

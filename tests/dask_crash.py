@@ -1,0 +1,17 @@
+"""Test only: a Dask worker preload (`distributed.worker.preload`) that kills its worker at once on any file
+whose name holds "crash", as a segfault in a native library would; the hook of tests/test_workers.py."""
+from __future__ import annotations
+
+import os
+
+from pipeline import batch
+
+
+def dask_setup(worker: object) -> None:
+    real = batch.process_file
+
+    def crash_on_marked(path, source, rules, tagger, fail_fast=False):  # type: ignore[no-untyped-def]
+        if "crash" in source:
+            os._exit(70)
+        return real(path, source, rules, tagger, fail_fast)
+    batch.process_file = crash_on_marked  # type: ignore[assignment]
