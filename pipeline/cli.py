@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="where files are read: local processes (default) or a Dask cluster")
     run.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                      help="the Dask scheduler (default with --executor dask: a local cluster of --workers)")
+    run.add_argument("--db", default=None, metavar="postgresql://...",
+                     help="keep the dataset, file state and run history in PostgreSQL (default: SQLite in OUT)")
     _horizon_options(run)
     run.set_defaults(handler=_run)
 
@@ -135,6 +137,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.scheduler is not None and args.executor != "dask":
         print("notices: error: --scheduler needs --executor dask", file=sys.stderr)
         return USAGE
+    if args.db is not None and not args.db.startswith(("postgresql://", "postgres://")):
+        print("notices: error: --db takes a PostgreSQL URL: postgresql://USER@HOST:PORT/DATABASE", file=sys.stderr)
+        return USAGE
     from .batch import run
     from .progress_report import Progress, log_to_file
     from .rules import load_rules
@@ -144,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
         with Progress(sys.stderr) as progress:
             summary = run(args.inbox, args.out, rules, args.fail_fast, args.today, args.horizon_months,
                           args.full, args.wait, progress.update, args.workers or _cores(), args.executor,
-                          args.scheduler)
+                          args.scheduler, args.db)
     except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
         print(f"notices: error: {exc}" + (f" -- {exc.hint}" if exc.hint and not isinstance(exc, RuleError) else ""),
               file=sys.stderr)

@@ -17,10 +17,16 @@ PACKAGES = (
     ("chinese_calendar", "official holidays and make-up workdays", "pip install chinesecalendar"),
     ("dateutil", "recurrence rules (RRULE)", "pip install python-dateutil"),
     ("pyarrow", "Parquet output", "pip install pyarrow"),
-    ("openpyxl", "Excel checklists", "pip install openpyxl"),
+    ("openpyxl", "Excel checklists and .xlsx progress tables", "pip install openpyxl"),
+    ("xlrd", ".xls progress tables (Excel 97-2003)", "pip install xlrd"),
+    ("rapidocr", "OCR of scanned PDFs and images (models inside the wheel)", "pip install rapidocr"),
+    ("onnxruntime", "runs the OCR models", "pip install onnxruntime"),
 )
-# (program, what it is for, how to install): nothing in this build needs one yet.
-TOOLS: tuple[tuple[str, str, str], ...] = ()
+# (program, what it is for, how to install)
+TOOLS: tuple[tuple[str, str, str], ...] = (
+    ("soffice", ".doc, .wps, .rtf and .odt files (LibreOffice headless)",
+     "apt-get install libreoffice-writer-nogui (Debian/Ubuntu)"),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,16 @@ class Format(str, Enum):
     html = "html"
     txt = "txt"
     md = "md"
+    doc = "doc"
+    wps = "wps"
+    rtf = "rtf"
+    odt = "odt"
+    xlsx = "xlsx"
+    xls = "xls"
+    csv = "csv"
+    png = "png"
+    jpg = "jpg"
+    tif = "tif"
     unknown = "unknown"
 
 

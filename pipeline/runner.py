@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -12,11 +13,11 @@ from . import __version__
 from .export import Snapshot, export
 from .export.checklists import ALL, Horizon, horizon, upcoming
 from .export.links import link_documents
-from .lock import RunLock
 from .model import DocumentRecord, FileResult, Format, RunSummary, Status
 from .plan import Found, Plan, discover, plan_run, stat_all
 from .rules import Rules, load_rules
-from .state import State, Stored
+from .state import Stored
+from .store import Store, open_store, replaced
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class Options:
     full: bool = False
     wait: bool = True
     fail_fast: bool = False
+    db: str | None = None  # a PostgreSQL URL: the state there, not in the output folder
 
 
 def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: Rules | Path | None = None,
@@ -42,7 +44,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     versions = f"{__version__}+{rules.version}"
     span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends)
-    with RunLock(out_dir, options.wait), State(out_dir) as state:
+    with open_store(out_dir, options.db, options.wait) as state:
         plan = plan_run(stat_all(discover(inbox), inbox), state.files(), versions, options.full)
         for item in plan.touched:
             state.touch(item.source, item.size, item.mtime_ns)
@@ -53,10 +55,10 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
         after = state.requirement_keys(plan.new + plan.changed)
         changes = _changes(plan, failed, before, after)
         summary = _summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after))
-        return _finish(state, summary, changes, out_dir, span, rules, versions)
+        return _finish(state, summary, changes, out_dir, span, rules, versions, options.db is not None)
 
 
-def _process(plan: Plan, process: Process | None, state: State, versions: str, started: datetime,
+def _process(plan: Plan, process: Process | None, state: Store, versions: str, started: datetime,
              on_file: Callable[[str, int, int], None] | None) -> dict[str, str]:
     """Process the planned files batch by batch; returns the reasons of the files that failed."""
     failed: dict[str, str] = {}
@@ -83,7 +85,7 @@ def batches(items: list[Found], size: int = BATCH_FILES) -> Iterator[list[Found]
         yield items[start:start + size]
 
 
-def _store_duplicates(plan: Plan, state: State, versions: str, started: datetime) -> None:
+def _store_duplicates(plan: Plan, state: Store, versions: str, started: datetime) -> None:
     """A file with the same bytes as another is recorded, pointing to it, and not processed again."""
     stored = []
     for item, original in plan.duplicates:
@@ -111,9 +113,10 @@ def _describe(key: tuple) -> str:
     return f"{kind} {due or ''} {text}".replace("  ", " ").strip()
 
 
-def _finish(state: State, summary: RunSummary, changes: list[tuple[str, str, str]], out_dir: Path, span: Horizon,
-            rules: Rules, versions: str) -> RunSummary:
-    """Record the run; write the outputs when something changed (or a run died before writing them)."""
+def _finish(state: Store, summary: RunSummary, changes: list[tuple[str, str, str]], out_dir: Path, span: Horizon,
+            rules: Rules, versions: str, whole: bool = False) -> RunSummary:
+    """Record the run; write the outputs when something changed (or a run died before writing them), with
+    `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step."""
     stamp = f"{span.today}+{span.until}+{versions}"
     needed = state.get("dirty") == "1" or state.get("exported") != stamp or not (out_dir / "documents.csv").exists()
     snapshot = state.snapshot() if needed else None
@@ -123,7 +126,8 @@ def _finish(state: State, summary: RunSummary, changes: list[tuple[str, str, str
     state.record_run(_run_row(summary, versions), changes)
     if snapshot is None:
         return replace(summary, exported=False, finished=datetime.now())
-    lists = export(replace(snapshot, runs=state.runs(), changes=state.changes()), out_dir, span)
+    with replaced(out_dir) if whole else nullcontext(out_dir) as folder:
+        lists = export(replace(snapshot, runs=state.runs(), changes=state.changes()), folder, span)
     state.set("dirty", "0")
     state.set("exported", stamp)
     due = upcoming(lists.get(ALL, []), span.today)[:NEXT_DUE]
@@ -139,7 +143,7 @@ def _relations(snapshot: Snapshot, sources: set[str]) -> list[tuple[str, str, st
             for d in docs if d.get("source") in sources and d.get("relates_to")]
 
 
-def _summary(inbox: Path, out_dir: Path, plan: Plan, state: State, started: datetime, added: int,
+def _summary(inbox: Path, out_dir: Path, plan: Plan, state: Store, started: datetime, added: int,
              dropped: int) -> RunSummary:
     live = [s for s in state.files().values() if not s.withdrawn]
     errors = tuple(state.live_errors())

@@ -1,6 +1,8 @@
 """Shared fixtures: the rules, the tagger, the samples and one run of the pipeline over them."""
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,3 +59,36 @@ def dask_scheduler() -> Iterator[str]:
                                scheduler_kwargs={"allowed_failures": 0})
     with cluster:
         yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL database for a test module: NOTICES_TEST_PG_DSN when set, else a throwaway
+    server (tests/pg_server.py); skipped where PostgreSQL is not installed, failed so in CI."""
+    pytest.importorskip("psycopg")
+    from .pg_server import binaries, throwaway_server
+    if os.environ.get("NOTICES_TEST_PG_DSN"):
+        yield os.environ["NOTICES_TEST_PG_DSN"]
+        return
+    folder = binaries()
+    if folder is None:
+        reason = "PostgreSQL's initdb and pg_ctl are not installed (Debian: apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; .ci/run installs them")
+        pytest.skip(reason)
+    with throwaway_server(folder) as url:
+        yield url
+
+
+@pytest.fixture()
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A schema of its own in that database for one test (the URL's search_path), dropped after it."""
+    import psycopg
+
+    from .pg_server import with_schema
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {schema}")
+    yield with_schema(pg_server, schema)
+    with psycopg.connect(pg_server, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA {schema} CASCADE")

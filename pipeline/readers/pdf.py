@@ -4,6 +4,8 @@ filled.
 Cost: pypdfium2 gives every page's characters and ruling lines (a few milliseconds a page); pdfplumber's
 table finder (lines strategy) runs on our own ruling lines, and only on pages that have some, so pdfminer
 never parses a page. Running headers, footers and page numbers are dropped; each block keeps its page.
+A page without a text layer (a scan) or with a broken one (unmapped glyphs) is rendered and read by OCR
+(readers/ocr.py, seconds a page) and laid out with the rest.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..errors import UnreadableFile
+from ..errors import MissingTool, UnreadableFile
 from ..model import Format, RawDocument
+from .ocr import MAX_PIXELS, OCR_DPI, even_pages, load_engine, ocr_draft
 from .pdf_layout import arrange
 from .pdf_lines import find_lines
 from .pdf_pages import PageContent, read_page
@@ -28,20 +31,54 @@ DAMAGED_HINT = "the file may be damaged or cut short; ask the sender for a new c
 
 
 def read_pdf(path: Path, source: str) -> RawDocument:
-    """A text PDF as blocks. Raises UnreadableFile for an empty, damaged or password-protected file and
-    for a scan (no text layer on any page)."""
+    """A PDF as blocks, pages without a text layer read by OCR. Raises UnreadableFile for an empty, damaged
+    or password-protected file and for a scan where OCR finds no text; MissingTool for a scan (no text
+    layer on any page) when the OCR engine is not installed."""
     data = _read_bytes(path, source)
     pages = _read_pages(data, source)
-    readable = [page for page in pages if page.has_text]
-    if not readable:
-        raise UnreadableFile(f"{source}: the PDF has no text layer (a scan)",
-                             "OCR is not available in this build; ask for a text PDF or Word file")
-    if len(readable) < len(pages):
-        log.warning("%s: pages without a text layer skipped: %s", source,
-                    ", ".join(str(p.number) for p in pages if not p.has_text))
-    blocks = arrange(drop_running_lines([_draft(page) for page in readable]))
+    drafts = {page.number: _draft(page) for page in pages if page.has_text}
+    scanned = [page.number for page in pages if not page.has_text]
+    if scanned:
+        drafts.update(_ocr_pages(data, source, scanned, scan_only=not drafts))
+    if not any(draft.lines or draft.tables for draft in drafts.values()):
+        raise UnreadableFile(f"{source}: the PDF has no text layer (a scan) and OCR found no text on it",
+                             "check that the scan is legible and upright; ask for a text PDF or Word file")
+    blocks = arrange(drop_running_lines([drafts[number] for number in sorted(drafts)]))
     return RawDocument(source=source, path=path, format=Format.pdf, blocks=tuple(blocks), pages=len(pages),
                        sha256=hashlib.sha256(data).hexdigest())
+
+
+def _ocr_pages(data: bytes, source: str, numbers: list[int], scan_only: bool) -> dict[int, PageDraft]:
+    """Pages `numbers` (1-based) rendered and read by OCR. Without the OCR engine a scan raises
+    MissingTool naming it, and a PDF with some text pages loses the others with a warning."""
+    try:
+        load_engine()
+    except MissingTool as exc:
+        if scan_only:
+            raise MissingTool(exc.tool, exc.hint,
+                              f"{source}: the PDF has no text layer (a scan) and {exc.reason}") from exc
+        log.warning("%s: pages without a text layer skipped, as %s: %s", source, exc.reason,
+                    ", ".join(map(str, numbers)))
+        return {}
+    pdf = _open(data, source)
+    try:
+        drafts = []
+        for number in numbers:
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()
+                dpi = min(OCR_DPI, 72 * (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+                image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+            except pdfium.PdfiumError as exc:
+                raise UnreadableFile(f"{source}: page {number} of the PDF cannot be rendered for OCR ({exc})",
+                                     DAMAGED_HINT) from exc
+            finally:
+                page.close()
+            drafts.append(ocr_draft(image, number, dpi))
+            log.debug("%s: page %d read by OCR: %d lines", source, number, len(drafts[-1].lines))
+        return {draft.number: draft for draft in even_pages(drafts)}
+    finally:
+        pdf.close()
 
 
 def _read_bytes(path: Path, source: str) -> bytes:

@@ -1,0 +1,278 @@
+"""The run state in PostgreSQL (`--db postgresql://…`): the dataset tables, each file's state and the run
+history, shared by every machine; a batch is stored in one transaction, a run holds an advisory lock."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import date, datetime
+from typing import Self, get_args, get_type_hints
+
+from .errors import MissingTool, ServiceError
+from .export import Snapshot
+from .export.tables import RECORDS, Cell, Row, tables_of
+from .lock import POLL_SECONDS, RunBusy
+from .model import ErrorRecord, Stage
+from .state import SCHEMA_VERSION, TABLES, FileState, Stored
+
+try:
+    import psycopg
+    from psycopg import sql
+except ImportError as exc:
+    raise MissingTool("psycopg", "pip install 'notices[postgres]'", "--db needs psycopg (PostgreSQL)") from exc
+
+log = logging.getLogger(__name__)
+
+LOCK_CLASS = 0x6E6F7469  # "noti": first key of a run's advisory lock; the second is the schema's
+CONNECT_SECONDS = 10
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size BIGINT, mtime_ns BIGINT, sha256 TEXT, "
+     "doc_id TEXT, status TEXT, duplicate_of TEXT, versions TEXT, first_seen TEXT, processed_at TEXT, withdrawn TEXT)"),
+    "CREATE INDEX IF NOT EXISTS files_sha ON files (sha256)",
+    "CREATE TABLE IF NOT EXISTS texts (source TEXT PRIMARY KEY, text TEXT)",
+    ("CREATE TABLE IF NOT EXISTS runs (started TEXT, finished TEXT, inbox TEXT, new BIGINT, changed BIGINT, "
+     "unchanged BIGINT, removed BIGINT, duplicates BIGINT, failed BIGINT, added BIGINT, dropped BIGINT, versions TEXT)"),
+    "CREATE TABLE IF NOT EXISTS changes (id BIGSERIAL PRIMARY KEY, run TEXT, source TEXT, change TEXT, detail TEXT)",
+)
+UPSERT_FILE = (
+    "INSERT INTO files (source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, first_seen, "
+    "processed_at, withdrawn) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,NULL) ON CONFLICT (source) DO UPDATE SET "
+    "size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, doc_id=excluded.doc_id, "
+    "status=excluded.status, duplicate_of=excluded.duplicate_of, versions=excluded.versions, "
+    "processed_at=excluded.processed_at, withdrawn=NULL")
+LIVE = "source NOT IN (SELECT source FROM files WHERE withdrawn IS NOT NULL)"
+BY_SOURCE = 'ORDER BY source COLLATE "C", row_no'  # the order of SQLite's state, whatever the database's collation
+
+
+class PgState:
+    """The state in the database at `url` (its schema from the URL's search_path); use as a context
+    manager, which holds the run's advisory lock."""
+
+    def __init__(self, url: str, wait: bool = True) -> None:
+        try:
+            self.con = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS,
+                                       application_name="notices")
+        except psycopg.OperationalError as exc:
+            raise ServiceError(f"cannot connect to PostgreSQL ({_safe(url)}): {str(exc).strip()}",
+                               "check the --db URL (postgresql://USER@HOST:PORT/DATABASE) and that the server "
+                               "is running") from None
+        info = self.con.info
+        self.schema = str(self.con.execute("SELECT current_schema()").fetchone()[0])  # type: ignore[index]
+        self.where = f"the database {info.dbname} on {info.host}:{info.port} (schema {self.schema})"
+        self.wait = wait
+        self.columns = {name: _columns(name) for name in TABLES}
+
+    def __enter__(self) -> Self:
+        try:
+            self._lock()
+            self._create()
+        except BaseException:
+            self.con.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()  # the server frees the advisory lock with the session, also when a run dies
+
+    def _lock(self) -> None:
+        key = int.from_bytes(hashlib.sha256(self.schema.encode()).digest()[:4], "big", signed=True)
+        told = False
+        while not self.con.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_CLASS, key)).fetchone()[0]:  # type: ignore[index]
+            holder = self._holder()
+            if not self.wait:
+                raise RunBusy(f"another run is using {self.where} ({holder})",
+                              "wait for it to finish, or run again without --no-wait to wait for it")
+            if not told:
+                log.warning("waiting for the run already using %s (%s)", self.where, holder)
+                told = True
+            time.sleep(POLL_SECONDS)
+
+    def _holder(self) -> str:
+        if self.con.execute("SELECT to_regclass('meta')").fetchone()[0] is None:  # type: ignore[index]
+            return "unknown process"
+        return self.get("holder") or "unknown process"
+
+    def _create(self) -> None:
+        """The tables, and the columns a newer pipeline added to its records."""
+        with self.con.transaction():
+            for statement in SCHEMA:
+                self.con.execute(statement)
+            for name, columns in self.columns.items():
+                defined = ", ".join(f"{_quote(c)} {kind}" for c, kind in columns)
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} (row_no INTEGER NOT NULL, {defined}, "
+                                 "PRIMARY KEY (source, row_no))")
+                have = {r[0] for r in self.con.execute("SELECT column_name FROM information_schema.columns WHERE "
+                                                       "table_schema = current_schema() AND table_name = %s", (name,))}
+                for column, kind in columns:
+                    if column not in have:
+                        self.con.execute(f"ALTER TABLE {name} ADD COLUMN {_quote(column)} {kind}")
+            self.con.execute("INSERT INTO meta VALUES ('schema', %s) ON CONFLICT DO NOTHING", (SCHEMA_VERSION,))
+            self._set("holder", f"pid {os.getpid()} on {socket.gethostname()} since "
+                                f"{datetime.now().isoformat(timespec='seconds')}")
+
+    # --- files ---------------------------------------------------------------------------
+
+    def files(self) -> dict[str, FileState]:
+        rows = self.con.execute("SELECT source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, "
+                                "withdrawn FROM files")
+        return {r[0]: FileState(r[0], r[1] or 0, r[2] or 0, r[3] or "", r[4] or "", r[5] or "", r[6] or "",
+                                r[7] or "", r[8] or "") for r in rows}
+
+    def touch(self, source: str, size: int, mtime_ns: int) -> None:
+        self.con.execute("UPDATE files SET size = %s, mtime_ns = %s WHERE source = %s", (size, mtime_ns, source))
+
+    def store(self, stored: list[Stored], versions: str, now: datetime) -> None:
+        """Replace the rows of each processed file, all in one transaction: storing a batch again (a run
+        that died, a re-run) leaves the same rows."""
+        sources = [item.result.document.source for item in stored]
+        stamp = now.isoformat(timespec="seconds")
+        with self.con.transaction(), self.con.cursor() as cursor:
+            for name in (*TABLES, "texts"):
+                cursor.execute(f"DELETE FROM {name} WHERE source = ANY(%s)", (sources,))
+            cursor.executemany(UPSERT_FILE, [_file_row(item, versions, stamp) for item in stored])
+            for name, rows in _numbered(stored).items():
+                self._copy(cursor, name, ["row_no", *(c for c, _ in self.columns[name])], rows)
+            self._copy(cursor, "texts", ["source", "text"],
+                       ([item.result.document.source, item.result.text] for item in stored))
+            self._set("dirty", "1")
+
+    def _copy(self, cursor: psycopg.Cursor, table: str, columns: list[str], rows: Iterable[list[object]]) -> None:
+        query = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table),
+                                                          sql.SQL(", ").join(map(sql.Identifier, columns)))
+        with cursor.copy(query) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def withdraw(self, sources: list[str], day: date) -> None:
+        """Files gone from the inbox: their rows stay, marked withdrawn on `day`."""
+        with self.con.transaction():
+            self.con.execute("UPDATE files SET withdrawn = %s WHERE source = ANY(%s) AND withdrawn IS NULL",
+                             (day.isoformat(), sources))
+            if sources:
+                self._set("dirty", "1")
+
+    # --- reading back ----------------------------------------------------------------------
+
+    def rows(self) -> dict[str, list[Row]]:
+        """Every stored row by table, files in source order, with the files' marks added (as state.State)."""
+        marks = self.files()
+        out: dict[str, list[Row]] = {}
+        for name, columns in self.columns.items():
+            names = [c for c, _ in columns]
+            out[name] = []
+            for values in self.con.execute(f"SELECT {', '.join(map(_quote, names))} FROM {name} {BY_SOURCE}"):
+                row = {c: _cell(v) for c, v in zip(names, values)}
+                state = marks.get(str(row["source"]))
+                if state is not None:
+                    row["withdrawn"] = state.withdrawn or None
+                    if name == "documents":
+                        row["duplicate_of"] = state.duplicate_of
+                out[name].append(row)
+        return out
+
+    def texts(self) -> dict[str, str]:
+        return {source: text for source, text in self.con.execute("SELECT source, text FROM texts")}
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.rows(), self.texts(), self.runs(), self.changes())
+
+    def requirement_keys(self, sources: list[str]) -> set[tuple]:
+        """What identifies each stored requirement of these files, to tell added from removed ones."""
+        rows = self.con.execute("SELECT source, kind, text, due_date, window_end, quantity FROM requirements "
+                                "WHERE source = ANY(%s)", (sources,))
+        return {(source, kind, text, str(due or end or ""), str(_cell(quantity) or ""))
+                for source, kind, text, due, end, quantity in rows}
+
+    def live_errors(self) -> list[ErrorRecord]:
+        """The error records of files still in the inbox."""
+        rows = self.con.execute(f"SELECT source, stage, reason, hint, doc_id FROM errors WHERE {LIVE} {BY_SOURCE}")
+        return [ErrorRecord(source, Stage(stage), reason, hint or "", doc_id or "")
+                for source, stage, reason, hint, doc_id in rows]
+
+    def count(self, table: str) -> int:
+        """Rows of a table over the files still in the inbox."""
+        if table not in self.columns:
+            raise ValueError(f"no table {table}")
+        return int(self.con.execute(f"SELECT count(*) FROM {table} WHERE {LIVE}").fetchone()[0])  # type: ignore[index]
+
+    # --- runs and flags ----------------------------------------------------------------------
+
+    def get(self, key: str) -> str:
+        row = self.con.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def set(self, key: str, value: str) -> None:
+        self._set(key, value)
+
+    def _set(self, key: str, value: str) -> None:
+        self.con.execute("INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         (key, value))
+
+    def record_run(self, run: tuple, changes: list[tuple[str, str, str]]) -> None:
+        with self.con.transaction(), self.con.cursor() as cursor:
+            cursor.execute(f"INSERT INTO runs VALUES ({','.join(['%s'] * len(run))})", run)
+            cursor.executemany("INSERT INTO changes (run, source, change, detail) VALUES (%s,%s,%s,%s)",
+                               [(run[0], *c) for c in changes])
+
+    def runs(self) -> list[tuple]:
+        return list(self.con.execute("SELECT started, finished, inbox, new, changed, unchanged, removed, duplicates, "
+                                     'failed, added, dropped, versions FROM runs ORDER BY started COLLATE "C"'))
+
+    def changes(self) -> list[tuple]:
+        return list(self.con.execute('SELECT run, source, change, detail FROM changes ORDER BY run COLLATE "C", '
+                                     'source COLLATE "C", id'))
+
+
+def _columns(table: str) -> list[tuple[str, str]]:
+    """A dataset table's columns (its record's fields) with their PostgreSQL types."""
+    record = RECORDS[table]
+    hints = get_type_hints(record)
+    return [(f.name, _pg_type(hints[f.name])) for f in fields(record)]
+
+
+def _pg_type(hint: object) -> str:
+    kinds = set(get_args(hint)) - {type(None)} or {hint}
+    for kind, name in ((bool, "BOOLEAN"), (date, "DATE"), (int, "BIGINT"), (float, "DOUBLE PRECISION")):
+        if kinds == {kind}:
+            return name
+    return "TEXT"  # text, enums, times as HH:MM and lists joined by ';', as in the CSV
+
+
+def _numbered(stored: list[Stored]) -> dict[str, list[list[object]]]:
+    """Each table's rows of the batch, numbered within their file (the order the file gave them)."""
+    out: dict[str, list[list[object]]] = {name: [] for name in TABLES}
+    for item in stored:
+        for name, (columns, rows) in tables_of([item.result]).items():
+            out[name] += [[n, *(row.get(c) for c in columns)] for n, row in enumerate(rows)]
+    return out
+
+
+def _file_row(item: Stored, versions: str, stamp: str) -> tuple:
+    doc = item.result.document
+    return (doc.source, item.found.size, item.found.mtime_ns, doc.sha256 or item.digest, doc.doc_id, doc.status.value,
+            item.duplicate_of or None, versions, stamp, stamp)
+
+
+def _cell(value: object) -> Cell:
+    """A value as state.State gives it back: a whole float is an int (as in the CSV)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value  # type: ignore[return-value]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _safe(url: str) -> str:
+    """The URL's parts without its password, for messages."""
+    try:
+        parts = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "an unreadable URL"
+    return " ".join(f"{key}={parts[key]}" for key in ("host", "port", "dbname", "user") if parts.get(key))

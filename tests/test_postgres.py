@@ -1,0 +1,110 @@
+"""PostgreSQL as the store (`--db`): the same outputs as SQLite, a re-run changes no row, the run lock is an
+advisory lock, and the outputs folder is replaced whole."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+from .conftest import SAMPLES
+
+psycopg = pytest.importorskip("psycopg")
+
+SEEDS = sorted(p for p in SAMPLES.glob("*.txt") if p.name.count(".") == 1)
+TODAY = "2026-11-21"
+TABLES = ("documents", "requirements", "progress", "errors")
+
+
+def _inbox(folder: Path) -> Path:
+    """The seeds, a copy of one (a duplicate) and an empty file (an error row)."""
+    folder.mkdir()
+    for path in SEEDS:
+        shutil.copy(path, folder)
+    shutil.copy(SEEDS[0], folder / "copy.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def _run(inbox: Path, out: Path, *options: str) -> int:
+    return main(["run", str(inbox), "-o", str(out), "--today", TODAY, "--workers", "1", *options])
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """Every table and checklist as written (changes.csv and the report carry the run's time)."""
+    paths = [out / f"{name}.csv" for name in TABLES] + sorted((out / "checklists").glob("*.csv"))
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in paths}
+
+
+def _dump(url: str) -> dict[str, list[tuple]]:
+    """The dataset, the texts and the files' state (but when they were processed) as stored."""
+    with psycopg.connect(url) as con:
+        dump = {name: con.execute(f"SELECT * FROM {name} ORDER BY source, row_no").fetchall() for name in TABLES}
+        dump["texts"] = con.execute("SELECT * FROM texts ORDER BY source").fetchall()
+        dump["files"] = con.execute("SELECT source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, "
+                                    "first_seen, withdrawn FROM files ORDER BY source").fetchall()
+    return dump
+
+
+def test_postgres_gives_the_same_outputs_as_sqlite(tmp_path: Path, pg_url: str) -> None:
+    inbox = _inbox(tmp_path / "inbox")
+    assert _run(inbox, tmp_path / "sqlite") == 3
+    assert _run(inbox, tmp_path / "pg", "--db", pg_url) == 3
+    assert _outputs(tmp_path / "pg") == _outputs(tmp_path / "sqlite")
+    assert not (tmp_path / "pg" / ".notices").exists()
+
+
+def test_postgres_a_rerun_changes_no_row(tmp_path: Path, pg_url: str) -> None:
+    inbox = _inbox(tmp_path / "inbox")
+    assert _run(inbox, tmp_path / "out", "--db", pg_url) == 3
+    first = _dump(pg_url)
+    assert len(first["documents"]) == len(SEEDS) + 2 and first["requirements"]
+    assert _run(inbox, tmp_path / "out", "--db", pg_url, "--full") == 3
+    assert _dump(pg_url) == first
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (2,)
+
+
+def test_postgres_outputs_folder_is_replaced_whole(tmp_path: Path, pg_url: str) -> None:
+    inbox = _inbox(tmp_path / "inbox")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("kept", encoding="utf-8")
+    (out / "documents.csv").write_text("stale", encoding="utf-8")
+    assert _run(inbox, out, "--db", pg_url) == 3
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "kept"
+    assert (out / "documents.csv").read_text(encoding="utf-8-sig").startswith("doc_id,source,")
+    assert (out / "logs" / "notices.log").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "out"]
+
+
+def test_postgres_run_lock_is_an_advisory_lock(tmp_path: Path, pg_url: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.pgstate import PgState
+    with PgState(pg_url):
+        assert _run(_inbox(tmp_path / "inbox"), tmp_path / "out", "--db", pg_url, "--no-wait") == 1
+    error = capsys.readouterr().err
+    assert re.fullmatch(r"notices: error: another run is using the database postgres on \S+:\d+ \(schema test_\w+\) "
+                        r"\(pid \d+ on \S+ since [\d\-T:]+\) -- wait for it to finish, or run again without --no-wait "
+                        r"to wait for it\n", error), error
+
+
+def test_postgres_unreachable_server_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql://notices:secret@127.0.0.1:1/notices"
+    assert _run(_inbox(tmp_path / "inbox"), tmp_path / "out", "--db", url) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("notices: error: cannot connect to PostgreSQL (host=127.0.0.1 port=1 dbname=notices "
+                            "user=notices): ") and "secret" not in error
+    assert error.endswith(" -- check the --db URL (postgresql://USER@HOST:PORT/DATABASE) and that the server "
+                          "is running\n")
+
+
+@pytest.mark.parametrize("url", ["sqlite:///state.db"])
+def test_postgres_db_takes_only_a_postgresql_url(tmp_path: Path, url: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(_inbox(tmp_path / "inbox"), tmp_path / "out", "--db", url) == 2
+    assert capsys.readouterr().err == ("notices: error: --db takes a PostgreSQL URL: "
+                                       "postgresql://USER@HOST:PORT/DATABASE\n")
