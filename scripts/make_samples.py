@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from samples_html import build_page
 from samples_notices import build_notice
+from samples_office import build_office
+from samples_scans import build_scans
 from samples_tables import build_indicators, build_progress
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,8 +133,10 @@ def build_all(with_pdf: bool) -> list[Path]:
     heading = re.compile(layout["patterns"]["chinese_heading"])
     build_page(SAMPLES / f"{SEED_002}.txt", DATA / "002_page.html", SAMPLES / f"{SEED_002}.html", heading)
     write_text_variants()
+    build_office(SAMPLES, DATA, layout, with_soffice=with_pdf)
     if with_pdf:
         convert_to_pdf([SAMPLES / f"{seed}.docx" for seed in PDF_FROM_DOCX], SAMPLES)
+    build_scans(SAMPLES, [SEED_001, SEED_003], png_seed=SEED_003)  # from the PDFs: after them
     return sorted(p for p in SAMPLES.iterdir() if p.name.count(".") > 1 or p.suffix != ".txt")
 
 
