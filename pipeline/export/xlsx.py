@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from .checklists import ALL, COLUMNS, UNASSIGNED
@@ -18,54 +18,53 @@ OVERDUE_FILL = "FFC7CE"  # Excel's light red
 
 
 def write_xlsx(path: Path, lists: dict[str, list[Row]]) -> None:
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    book = Workbook()
-    book.remove(book.active)
-    names = sheet_names(list(lists) or [UNASSIGNED])
-    for title, org in zip(names, list(lists) or [UNASSIGNED]):
-        columns = (("organization",) if org == ALL else ()) + COLUMNS
-        _fill(book.create_sheet(title), columns, lists.get(org, []))
+    orgs = list(lists) or [UNASSIGNED]
     with atomic(path) as tmp:
-        book.save(tmp)
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                              "strings_to_numbers": False})
+        styles = {"head": book.add_format({"bold": True}), "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+                  "overdue": book.add_format({"bg_color": f"#{OVERDUE_FILL}"})}
+        for title, org in zip(sheet_names(orgs), orgs):
+            columns = (("organization",) if org == ALL else ()) + COLUMNS
+            _fill(book.add_worksheet(title), columns, lists.get(org, []), styles)
+        book.close()
 
 
-def _fill(sheet, columns: tuple[str, ...], rows: list[Row]) -> None:  # type: ignore[no-untyped-def]
-    from openpyxl.styles import Font
+def _fill(sheet, columns: tuple[str, ...], rows: list[Row], styles: dict) -> None:  # type: ignore[no-untyped-def]
+    sheet.write_row(0, 0, columns, styles["head"])
+    for r, row in enumerate(rows, start=1):
+        for c, column in enumerate(columns):
+            _write(sheet, r, c, row.get(column), styles["date"])
+    for c, column in enumerate(columns):
+        sheet.set_column(c, c, WIDTHS.get(column, 14), styles["date"] if column == "due_date" else None)
+    last_col, last = len(columns) - 1, max(len(rows), 1)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), last_col)
+    done = columns.index("done")
+    sheet.data_validation(1, done, last + 200, done, {"validate": "list", "source": DONE_CHOICES.strip('"').split(","),
+                                                      "ignore_blank": True})
+    due, mark = (_letter(columns.index(c)) for c in ("due_date", "done"))
+    sheet.conditional_format(1, 0, last, last_col, {
+        "type": "formula", "criteria": f'=AND(${due}2<>"",${due}2<TODAY(),${mark}2<>"yes")',
+        "format": styles["overdue"]})
 
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(row.get(c)) for c in columns])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    _format(sheet, columns, len(rows))
+
+def _write(sheet, r: int, c: int, value: object, date_style) -> None:  # type: ignore[no-untyped-def]
+    if value is None or value == "":
+        return
+    if isinstance(value, date):
+        sheet.write_datetime(r, c, datetime.combine(value, time()), date_style)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        sheet.write_number(r, c, value)
+    else:
+        sheet.write_string(r, c, neutralise(str(value)))
 
 
-def _cell(value: object) -> object:
-    return value if isinstance(value, (date, int, float)) or value is None else neutralise(str(value))
-
-
-def _format(sheet, columns: tuple[str, ...], n_rows: int) -> None:  # type: ignore[no-untyped-def]
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    letter = {c: get_column_letter(i) for i, c in enumerate(columns, start=1)}
-    for column, col in letter.items():
-        sheet.column_dimensions[col].width = WIDTHS.get(column, 14)
-    last = n_rows + 1
-    for cell in sheet[letter["due_date"]][1:]:
-        cell.number_format = "yyyy-mm-dd"
-    done = DataValidation(type="list", formula1=DONE_CHOICES, allow_blank=True)
-    sheet.add_data_validation(done)
-    done.add(f"{letter['done']}2:{letter['done']}{max(last, 2) + 200}")
-    due, mark = letter["due_date"], letter["done"]
-    rule = FormulaRule(formula=[f'AND(${due}2<>"",${due}2<TODAY(),${mark}2<>"yes")'],
-                       fill=PatternFill(start_color=OVERDUE_FILL, end_color=OVERDUE_FILL, fill_type="solid"))
-    sheet.conditional_formatting.add(f"A2:{letter[columns[-1]]}{max(last, 2)}", rule)
+def _letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+    return xl_col_to_name(index)
 
 
 def sheet_names(orgs: list[str]) -> list[str]:
