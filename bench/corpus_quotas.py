@@ -147,7 +147,8 @@ def _rate(ctx: Ctx, variant: int) -> str:
 
 def _item(ctx: Ctx) -> tuple[str, str]:
     word = ctx.take([w for w, _ in ITEMS[ctx.domain]])
-    return word, dict(ITEMS[ctx.domain])[word]
+    units = dict(ITEMS[ctx.domain])
+    return word, units.get(word) or next(u for w, u in ITEMS[ctx.domain] if word.endswith(w))  # 专项自查报告: 自查报告
 
 
 def materials(ctx: Ctx) -> str:
