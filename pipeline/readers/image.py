@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from ..errors import MissingTool, UnreadableFile
 from ..model import Format, RawBlock, RawDocument
 from .ocr import OCR_DPI, even_pages, load_engine, ocr_draft
+from .pdf import read_bytes
 from .pdf_layout import arrange
 from .pdf_running import PageDraft, drop_running_lines
 
@@ -34,7 +35,7 @@ SPECK_SHARE = 0.002  # of a row's pixels that may be ink (specks) in a blank row
 def read_image(path: Path, source: str) -> RawDocument:
     """An image of a document as blocks. Raises MissingTool without the OCR engine, UnreadableFile for a
     damaged file or one where OCR finds no text."""
-    data = _read_bytes(path, source)
+    data = read_bytes(path, source)
     fmt = _verify(path, source)
     try:
         load_engine()
@@ -47,17 +48,6 @@ def read_image(path: Path, source: str) -> RawDocument:
     blocks = [_on_frame(block, frame_of) for block in arrange(drop_running_lines(even_pages(drafts)))]
     return RawDocument(source=source, path=path, format=fmt, blocks=tuple(blocks), pages=frames,
                        sha256=hashlib.sha256(data).hexdigest())
-
-
-def _read_bytes(path: Path, source: str) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(f"{source}: cannot open the file: {exc.strerror}",
-                             "check that the file exists and can be read") from exc
-    if not data:
-        raise UnreadableFile(f"{source}: the file is empty", "check that the file was saved completely")
-    return data
 
 
 def _verify(path: Path, source: str) -> Format:

@@ -34,7 +34,7 @@ def read_pdf(path: Path, source: str) -> RawDocument:
     """A PDF as blocks, pages without a text layer read by OCR. Raises UnreadableFile for an empty, damaged
     or password-protected file and for a scan where OCR finds no text; MissingTool for a scan (no text
     layer on any page) when the OCR engine is not installed."""
-    data = _read_bytes(path, source)
+    data = read_bytes(path, source)
     pages = _read_pages(data, source)
     drafts = {page.number: _draft(page) for page in pages if page.has_text}
     scanned = [page.number for page in pages if not page.has_text]
@@ -81,7 +81,8 @@ def _ocr_pages(data: bytes, source: str, numbers: list[int], scan_only: bool) ->
         pdf.close()
 
 
-def _read_bytes(path: Path, source: str) -> bytes:
+def read_bytes(path: Path, source: str) -> bytes:
+    """The file's bytes; UnreadableFile when it cannot be opened or holds nothing."""
     try:
         data = path.read_bytes()
     except OSError as exc:
