@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,10 @@ from pipeline.batch import process_file
 from pipeline.model import FileResult
 from pipeline.nlp import Tagger
 from pipeline.rules import Rules, load_rules
+
+# One OCR disk cache for the whole session, in every process it starts (the samples' scans are read by OCR
+# once, not once per run over them), and never the user's own cache folder.
+os.environ.setdefault("NOTICES_OCR_CACHE", tempfile.mkdtemp(prefix="notices-test-ocr-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

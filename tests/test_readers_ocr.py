@@ -270,3 +270,43 @@ def test_ocr_same_pixels_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
         first = ocr.ocr_page(image.convert("RGB"))
         monkeypatch.setattr(load_engine(), "read", lambda image: [])
         assert ocr.ocr_page(image.convert("RGB")) == first != []
+
+
+@needs_engine
+def test_ocr_disk_cache_serves_another_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from PIL import Image
+    monkeypatch.setenv(ocr.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(ocr, "_READ", type(ocr._READ)())
+    with Image.open(DATA / "notice.png") as image:
+        page = image.convert("RGB")
+    first = ocr.ocr_page(page)
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    monkeypatch.setattr(ocr, "_READ", type(ocr._READ)())  # a new process: nothing in memory
+    monkeypatch.setattr(load_engine(), "read", lambda image: pytest.fail("read again"))
+    assert ocr.ocr_page(page) == first != []
+
+
+@needs_engine
+def test_ocr_disk_cache_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from PIL import Image
+    monkeypatch.setenv(ocr.CACHE_ENV, "")
+    monkeypatch.setattr(ocr, "_READ", type(ocr._READ)())
+    monkeypatch.chdir(tmp_path)
+    with Image.open(DATA / "notice.png") as image:
+        assert ocr.ocr_page(image.convert("RGB"))
+    assert ocr.cache_dir() is None and not list(tmp_path.iterdir())
+
+
+def test_ocr_disk_cache_default_is_the_users_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(ocr.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert ocr.cache_dir() == tmp_path / "notices" / "ocr"
+
+
+def test_ocr_disk_cache_damaged_entry_is_read_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ocr.CACHE_ENV, str(tmp_path))
+    (tmp_path / f"{b'k'.hex()}.json").write_text("[[", encoding="utf-8")
+    assert ocr._cached(b"k") is None
+    ocr._keep(b"k", [OcrLine("x", ((0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)), 0.9)])
+    assert ocr._cached(b"k") == [OcrLine("x", ((0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)), 0.9)]
+

@@ -11,11 +11,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import importlib.metadata
 import itertools
+import json
 import logging
 import math
 import os
 import re
+import tempfile
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,6 +50,7 @@ WIDE_OPENING = frozenset(ch for ch in OPENING if not ch.isascii())
 WIDE_CLOSING = frozenset(ch for ch in CLOSING if not ch.isascii())
 
 CACHED_PAGES = 256  # pages whose OCR lines a process keeps, by their pixels
+CACHE_ENV = "NOTICES_OCR_CACHE"  # the folder of the disk cache of OCR lines; empty: none
 
 Point = tuple[float, float]
 
@@ -87,6 +91,7 @@ class _RapidOcr:
 
     def __init__(self, module: Any, models: Path) -> None:
         det, rec = _model(models, "det"), _model(models, "rec")
+        self.key = f"{ENGINE} {_version(ENGINE)} {det.name} {rec.name}"
         self._ocr = module.RapidOCR(params={"Global.use_cls": False, "Global.log_level": "error",
                                             "Det.model_path": str(det), "Rec.model_path": str(rec)})
 
@@ -118,6 +123,13 @@ def load_engine() -> OcrEngine:
     return engine
 
 
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
 def _model(models: Path, task: str) -> Path:
     found = sorted(models.glob(f"*{task}*.onnx"))
     if not found:
@@ -135,19 +147,61 @@ def _quiet(logger: logging.Logger) -> None:
 
 def ocr_page(image: Image.Image) -> list[OcrLine]:
     """The lines of text on a page image, with repaired text. Raises MissingTool without an engine.
-    The same pixels are read once per process (a file read again, a run over the same inbox)."""
+    The same pixels are read once per process (a file read again, a run over the same inbox), and once
+    per machine while the disk cache keeps them (a run after a rules change, another output folder)."""
     engine = load_engine()
-    digest = hashlib.blake2b(f"{image.mode}{image.size}".encode(), digest_size=20)
+    digest = hashlib.blake2b(f"{getattr(engine, 'key', engine.name)}{image.mode}{image.size}".encode(),
+                             digest_size=20)
     digest.update(image.tobytes())
     key = digest.digest()
     if key in _READ:
         _READ.move_to_end(key)
         return list(_READ[key])
-    lines = [OcrLine(repair(line.text), line.box, line.confidence) for line in engine.read(image)]
+    found = _cached(key)
+    if found is None:
+        found = engine.read(image)
+        _keep(key, found)
+    lines = [OcrLine(repair(line.text), line.box, line.confidence) for line in found]
     _READ[key] = list(lines)
     if len(_READ) > CACHED_PAGES:
         _READ.popitem(last=False)
     return lines
+
+
+def cache_dir() -> Path | None:
+    """Where the engine's lines of a page are kept by the digest of its pixels and the engine's models:
+    $NOTICES_OCR_CACHE (empty: no cache), else the user's cache folder. The lines are kept as the engine
+    read them, so a change to the repairs applies to cached pages too."""
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None:
+        return Path(setting) if setting else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "notices" / "ocr"
+
+
+def _cached(key: bytes) -> list[OcrLine] | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        rows = json.loads((folder / f"{key.hex()}.json").read_text(encoding="utf-8"))
+        return [OcrLine(text, tuple((float(x), float(y)) for x, y in box), float(score))  # type: ignore[arg-type]
+                for text, box, score in rows]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _keep(key: bytes, lines: list[OcrLine]) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as tmp:
+            json.dump([[line.text, line.box, line.confidence] for line in lines], tmp, ensure_ascii=False)
+        os.replace(tmp.name, folder / f"{key.hex()}.json")
+    except OSError as exc:
+        log.debug("OCR cache not written in %s: %s", folder, exc)
 
 
 def repair(text: str) -> str:
