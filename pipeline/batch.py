@@ -10,6 +10,7 @@ from pathlib import Path
 from . import runner
 from .errors import PipelineError
 from .extract import Context, extract
+from .limits import out_of_memory, time_limit
 from .metadata import extract_metadata, reference_date
 from .model import (
     DocMeta,
@@ -48,13 +49,15 @@ def process_file(path: Path, source: str, rules: Rules, tagger: Tagger, fail_fas
     """All stages for one file; any failure becomes an error record and the batch goes on."""
     tracker = _Tracker(Stage.read)
     try:
-        raw = read(path, source)
-        return _stages(raw, rules, tagger, tracker, _file_date(path))
+        with time_limit(rules.limits.max_seconds, source):
+            raw = read(path, source, rules.limits)
+            return _stages(raw, rules, tagger, tracker, _file_date(path))
     except Exception as exc:  # the one broad handler: a bad file must not stop the batch
         if fail_fast:
             raise
         log.debug("%s failed in %s", source, tracker.stage.value, exc_info=True)
-        return _failed(path, source, tracker.stage, exc)
+        return _failed(path, source, tracker.stage, out_of_memory(source, rules.limits)
+                       if isinstance(exc, MemoryError) else exc)
 
 
 def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, file_date: date) -> FileResult:

@@ -30,6 +30,14 @@ class MissingTool(PipelineError):
         self.tool = tool
 
 
+class OverLimit(PipelineError):
+    """The file is over one of the limits of rules/limits.yaml (`limit` names it)."""
+
+    def __init__(self, limit: str, message: str, hint: str) -> None:
+        super().__init__(message, hint)
+        self.limit = limit
+
+
 class RuleError(PipelineError):
     """One or more rule files are wrong; the message lists every `file: key: problem`."""
 

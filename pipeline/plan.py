@@ -1,8 +1,10 @@
 """Inbox + state -> what a run must do: which files are new, changed, unchanged, duplicates or gone."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -69,38 +71,50 @@ def _classify(item: Found, state: FileState | None, versions: str, full: bool, b
     try:
         digest = file_hash(item.path)
     except OSError:
-        plan.gone.append(item.source)
-        return
+        if not os.path.lexists(item.path):
+            plan.gone.append(item.source)
+            return
+        digest = ""  # there but unreadable (no permission, a link loop): its reader gives the error row
     plan.digests[item.source] = digest
     if not full and state is not None and not state.withdrawn and state.sha256 == digest \
             and state.versions == versions:
         plan.touched.append(item)
         plan.unchanged.append(item.source)
         return
-    original = by_hash.get(digest)
+    original = by_hash.get(digest) if digest else None
     if original is not None and original != item.source:
         plan.duplicates.append((item, original))
         return
-    by_hash.setdefault(digest, item.source)
+    if digest:
+        by_hash.setdefault(digest, item.source)
     (plan.new if state is None or state.withdrawn else plan.changed).append(item.source)
     plan.process.append(replace(item, sha256=digest))
 
 
 def file_hash(path: Path) -> str:
+    """The file's SHA-256; OSError for anything but a regular file (a pipe would wait for a writer
+    forever, a device never ends)."""
     digest = hashlib.sha256()
-    with path.open("rb") as f:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         while chunk := f.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def stat_all(paths: list[Path], inbox: Path) -> list[Found]:
-    """Size and time of every file; a file gone since it was listed is left out."""
+    """Size and time of every file; a file gone since it was listed is left out, a link that leads
+    nowhere (loops, or to nothing) is kept with the link's own size and time, for an error row."""
     out = []
     for path in paths:
         try:
             st = os.stat(path)
         except OSError:
-            continue
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
         out.append(Found(path, path.relative_to(inbox).as_posix(), st.st_size, st.st_mtime_ns))
     return out

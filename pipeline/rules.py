@@ -10,11 +10,12 @@ from pathlib import Path
 import yaml
 
 from .errors import RuleError
+from .limits import Limits, parse_limits
 from .timex import TimeRules, parse_time_rules
 
 FILES = ("units.yaml", "comparators.yaml", "periods.yaml", "statuses.yaml", "numerals.yaml",
          "organizations.yaml", "roles.yaml", "boilerplate.yaml", "patterns.yaml", "verbs.yaml",
-         "progress.yaml", "time.yaml")
+         "progress.yaml", "time.yaml", "limits.yaml")
 COMPARATORS = (">=", "<=", "=", "~", "range")
 PERS = ("day", "week", "month", "quarter", "semester", "half-year", "year", "item")
 STATUSES = ("done", "in_progress", "partial", "not_started", "delayed")
@@ -132,6 +133,7 @@ class Rules:
     progress_separators: tuple[str, ...]
     progress_min_columns: int
     time: TimeRules
+    limits: Limits
 
 
 def default_rules_dir() -> Path:
@@ -292,6 +294,7 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         progress_separators=_strings(progress, "progress.yaml", "list_separators", check),
         progress_min_columns=_int(progress, "progress.yaml", "min_columns", check),
         time=parse_time_rules(data["time.yaml"], check.problems, "time.yaml"),
+        limits=parse_limits(data["limits.yaml"], check.problems),
     )
 
 

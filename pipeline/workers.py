@@ -1,5 +1,7 @@
 """Files processed in worker processes: rules and models loaded once, shared with the workers by fork,
-batches kept in flight, results returned as they complete, a crashed worker costing only its file."""
+batches kept in flight, results returned as they complete, a crashed worker costing only its file.
+Each worker has the memory limit of rules/limits.yaml, and a hard stop for a file stuck past its time
+limit in a native library (where the time limit of batch.process_file cannot reach)."""
 from __future__ import annotations
 
 import gc
@@ -7,12 +9,16 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import Limits, limit_memory
 from .model import DocumentRecord, ErrorRecord, FileResult, Format, Stage, Status
 from .plan import Found
 from .rules import Rules
@@ -21,6 +27,7 @@ log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 IN_FLIGHT = 2  # batches queued per worker: enough to keep it busy, few enough to stay lean
+STOPPED_EXIT = 124  # exit status of a worker stopped by its hard stop (as timeout(1) uses)
 _WORKER: _Worker | None = None  # the models of this process, set before the pool forks
 
 
@@ -70,18 +77,23 @@ def _run_pool(batches: list[list[Found]], workers: int) -> Iterator[list[FileRes
                 break
     if crashed:
         yield from _isolate([f for batch in crashed for f in batch], workers)
+        if pending:  # batches not yet sent when the pool broke go on in a new pool
+            yield from _run_pool(list(reversed(pending)), workers)
 
 
 def _isolate(files: list[Found], workers: int) -> Iterator[list[FileResult]]:
     """Run the files of a crashed pool one per task in fresh pools: a file that kills its worker again
     gets an error row, every other file its result."""
     log.warning("a worker died; reading its %d files again one by one", len(files))
+    assert _WORKER is not None
+    stop = hard_stop(_WORKER.rules.limits)
     for item in files:
         with _pool(1) as pool:
+            started = time.monotonic()
             try:
                 yield pool.submit(_process_batch, [item]).result()
             except BrokenProcessPool:
-                yield [crashed_result(item)]
+                yield [crashed_result(item, stopped_after=stop if time.monotonic() - started >= stop else 0)]
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -92,9 +104,15 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initargs=(_WORKER.rules, _WORKER.fail_fast))  # type: ignore[arg-type]
 
 
-def crashed_result(item: Found) -> FileResult:
-    reason = f"{item.source}: the worker crashed while reading the file (a fault in a native library, or out of memory)"
-    hint = "check the file (is it damaged?); the rest of the batch was processed"
+def crashed_result(item: Found, stopped_after: int = 0) -> FileResult:
+    """The error row of a file whose worker died, or was stopped after `stopped_after` seconds."""
+    reason = (f"{item.source}: the worker crashed while reading the file (a fault in a native library, or more "
+              "memory than max_memory_mb in rules/limits.yaml allows)")
+    hint = "check the file (is it damaged?); if it is genuine, raise max_memory_mb in rules/limits.yaml"
+    if stopped_after:
+        reason = (f"{item.source}: the worker was stopped after {stopped_after} s, stuck reading the file "
+                  "(over max_seconds in rules/limits.yaml)")
+        hint = "check the file (is it damaged?); if it is genuine, raise max_seconds in rules/limits.yaml"
     return failed_result(item, reason, hint)
 
 
@@ -114,6 +132,7 @@ def _init(rules: Rules, fail_fast: bool) -> None:
     if _WORKER is None:
         from .nlp import Tagger
         _WORKER = _Worker(rules, Tagger(rules), fail_fast)
+    limit_memory(rules.limits.max_memory_mb)
 
 
 def _die_with_parent() -> None:
@@ -130,5 +149,27 @@ def _die_with_parent() -> None:
 def _process_batch(batch: list[Found]) -> list[FileResult]:
     from .batch import process_file
     assert _WORKER is not None
-    return [process_file(Path(f.path), f.source, _WORKER.rules, _WORKER.tagger, _WORKER.fail_fast)  # type: ignore[arg-type]
-            for f in batch]
+    results = []
+    for f in batch:
+        with _stop_after(hard_stop(_WORKER.rules.limits)):
+            results.append(process_file(Path(f.path), f.source, _WORKER.rules, _WORKER.tagger,  # type: ignore[arg-type]
+                                        _WORKER.fail_fast))
+    return results
+
+
+def hard_stop(limits: Limits) -> int:
+    """Seconds after which a worker stuck on one file is stopped: its time limit plus a margin for the
+    time limit's own error to come first."""
+    return limits.max_seconds + max(5, limits.max_seconds // 10)
+
+
+@contextmanager
+def _stop_after(seconds: int) -> Iterator[None]:
+    """End this worker process when the block runs longer than `seconds` (its pool then sees it die)."""
+    timer = threading.Timer(seconds, os._exit, args=(STOPPED_EXIT,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

@@ -3,12 +3,14 @@ numbers and dates stay values and SQLite and Parquet keep the exact text (OWASP 
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from pipeline.batch import run
 from pipeline.export.safe import neutralise
 from pipeline.export.tables import Row, write_csv, write_tables
 from pipeline.export.xlsx import write_xlsx
@@ -71,3 +73,13 @@ def test_export_safe_sqlite_and_parquet_keep_exact_text(tmp_path: Path) -> None:
         con.close()
     table = pq.read_table(tmp_path / "requirements.parquet").to_pylist()
     assert (table[0]["text"], table[0]["section"], table[0]["quantity"]) == (HOSTILE, "@import", -5)
+
+
+def test_export_safe_error_rows(tmp_path: Path) -> None:
+    """An error row repeats the file's name: a name that starts like a formula is neutralised too."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "=HYPERLINK(1).txt").write_bytes(b"")
+    run(inbox, tmp_path / "out")
+    text = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
+    assert list(csv.reader(io.StringIO(text)))[1][0] == "'=HYPERLINK(1).txt"

@@ -1,13 +1,18 @@
 """Pick the reader for a file by its content (then its suffix) and read it into a RawDocument."""
 from __future__ import annotations
 
+import errno
 import importlib
+import os
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UnreadableFile, UnsupportedFormat
+from ..limits import Limits
 from ..model import RawDocument
+from .guard import check_limits
 from .text import read_text
 
 Reader = Callable[[Path, str], RawDocument]
@@ -53,21 +58,39 @@ OLE2_KINDS = (".doc", ".xls", ".wps")
 OLE2_AS = {".xlsx": ".xls", ".docx": ".doc"}  # an encrypted Office file is an OLE2 container
 HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")
 SNIFF_BYTES = 4096
+# Why a file listed in the inbox cannot be opened, by errno: what is wrong, what to do.
+OPEN_ERRORS = {
+    errno.ENOENT: ("the file disappeared from the inbox (removed or moved during the run, or a link to nothing)",
+                   "nothing to do if it was removed on purpose; otherwise put it back and run again"),
+    errno.ELOOP: ("the file is a symbolic link that loops back on itself",
+                  "replace the link with the file it should point to"),
+    errno.EACCES: ("no permission to read the file", "let the user who runs notices read it (chmod a+r)"),
+}
 
 
-def read(path: Path, source: str) -> RawDocument:
-    """Read one file; raise UnsupportedFormat or UnreadableFile with what to do."""
+def read(path: Path, source: str, limits: Limits | None = None) -> RawDocument:
+    """Read one file; raise UnsupportedFormat or UnreadableFile with what to do, OverLimit when the file
+    is over one of `limits` (none checked when None)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # opening a pipe waits forever, a device never ends
+            raise UnreadableFile(f"{source}: not a regular file (a pipe, socket or device)",
+                                 "remove it from the inbox; only files are read")
         with path.open("rb") as f:
             head = f.read(SNIFF_BYTES)
+            size = os.fstat(f.fileno()).st_size
     except OSError as exc:
-        raise UnreadableFile(f"{source}: cannot open the file: {exc.strerror}",
-                             "check that the file exists and can be read") from exc
-    suffix = sniff(path, head) or path.suffix.lower()
+        what, hint = OPEN_ERRORS.get(exc.errno or 0, (f"cannot open the file: {exc.strerror}",
+                                                      "check that the file exists and can be read"))
+        raise UnreadableFile(f"{source}: {what}", hint) from exc
+    named = path.suffix.lower()
+    suffix = sniff(path, head) or named
     reader = READERS.get(suffix)
     if reader is None:
-        raise UnsupportedFormat(f"{source}: {suffix or 'a file without a suffix'} is not a supported format",
+        renamed = f" (the content is {suffix}, though the name ends in {named or 'no suffix'})" if suffix != named else ""
+        raise UnsupportedFormat(f"{source}: {suffix or 'a file without a suffix'} is not a supported format{renamed}",
                                 f"convert it to one of {', '.join(sorted(READERS))}")
+    if limits is not None:
+        check_limits(path, source, suffix, size, limits)
     return reader(path, source)
 
 
@@ -87,13 +110,14 @@ def sniff(path: Path, head: bytes) -> str | None:
     return None
 
 
-def _zip_kind(path: Path) -> str:
-    """A zip is a Word document when it holds word/document.xml; otherwise a plain archive."""
+def _zip_kind(path: Path) -> str | None:
+    """A zip is a Word document when it holds word/document.xml; otherwise a plain archive. A damaged zip
+    says nothing (its name then picks the reader, which says what is wrong)."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
-        return ".zip"
+        return None
     if "word/document.xml" in names:
         return ".docx"
     if "xl/workbook.xml" in names:

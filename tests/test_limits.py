@@ -1,0 +1,180 @@
+"""Limits (rules/limits.yaml): a file over one gets one error row naming the limit, and the batch goes on,
+in one process and in worker processes."""
+from __future__ import annotations
+
+import csv
+import shutil
+import signal
+import time
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pipeline import batch
+from pipeline.batch import run
+from pipeline.errors import RuleError
+from pipeline.limits import Limits
+from pipeline.model import RawDocument
+from pipeline.rules import Rules, load_rules
+
+from .bad.make_bad import text_pdf
+from .conftest import ROOT, SAMPLES
+
+SEED = SAMPLES / "003_790835e522af9ef0.txt"
+
+
+@pytest.fixture()
+def inbox(tmp_path: Path) -> Path:
+    """Two good notices; each test adds the file that breaks a limit."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a_good.txt")
+    shutil.copy(SAMPLES / "001_66fe4d6b06fc550e.txt", folder / "z_good.txt")
+    return folder
+
+
+def _with(rules: Rules, **limits: int) -> Rules:
+    return replace(rules, limits=replace(rules.limits, **limits))
+
+
+def _errors(out: Path) -> list[dict[str, str]]:
+    with (out / "errors.csv").open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _only_error(out: Path, source: str, limit: str) -> dict[str, str]:
+    errors = _errors(out)
+    assert [e["source"] for e in errors] == [source], errors
+    assert limit in errors[0]["reason"] and f"raise {limit} in rules/limits.yaml" in errors[0]["hint"], errors[0]
+    return errors[0]
+
+
+def test_limits_defaults_are_the_shipped_file() -> None:
+    assert load_rules().limits == Limits()
+
+
+def test_limits_broken_file_lists_every_problem(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "limits.yaml").write_text("limits: {max_file_mb: 0, max_pages: many, max_seconds: 60, "
+                                       "max_memory_mb: 1024, max_unpacked_mb: 10, max_files: 3}\n", encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(rules)
+    assert caught.value.problems == ["limits.yaml: limits.max_file_mb: expected a positive whole number",
+                                     "limits.yaml: limits.max_pages: expected a positive whole number",
+                                     "limits.yaml: limits.max_files: unknown limit (the code does not use it)"]
+
+
+def test_limits_file_size(inbox: Path, tmp_path: Path, rules: Rules) -> None:
+    (inbox / "m_big.txt").write_text(SEED.read_text(encoding="utf-8") * 200, encoding="utf-8")  # 1.8 MB
+    summary = run(inbox, tmp_path / "out", _with(rules, max_file_mb=1))
+    assert (summary.files, summary.failed) == (3, 1)
+    error = _only_error(tmp_path / "out", "m_big.txt", "max_file_mb")
+    assert "the file is 1.8 MB, more than 1 MB" in error["reason"]
+
+
+@pytest.mark.parametrize("pages, failed", [(30, 0), (31, 1)])
+def test_limits_pages(inbox: Path, tmp_path: Path, rules: Rules, pages: int, failed: int) -> None:
+    (inbox / "m_long.pdf").write_bytes(text_pdf(pages))
+    summary = run(inbox, tmp_path / "out", _with(rules, max_pages=30))
+    assert (summary.files, summary.failed) == (3, failed)
+    if failed:
+        assert "the PDF has 31 pages, more than 30" in _only_error(tmp_path / "out", "m_long.pdf", "max_pages")["reason"]
+
+
+def test_limits_unpacked(inbox: Path, tmp_path: Path, rules: Rules) -> None:
+    source = SAMPLES / "003_790835e522af9ef0.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(inbox / "m_packed.docx", "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info, old.read(info))
+        new.writestr("word/media/padding.bin", b"\0" * (3 << 20))  # 3 MB that pack into 3 KB
+    summary = run(inbox, tmp_path / "out", _with(rules, max_unpacked_mb=2))
+    assert (summary.files, summary.failed) == (3, 1)
+    _only_error(tmp_path / "out", "m_packed.docx", "max_unpacked_mb")
+
+
+def _slow_normalize(monkeypatch: pytest.MonkeyPatch, block_alarm: bool = False) -> None:
+    """normalize() that never ends on a file named slow; `block_alarm` makes it deaf to the time limit's
+    signal, as a native library stuck in a loop is."""
+    real = batch.normalize
+
+    def normalize(raw: RawDocument, rules: Rules):  # type: ignore[no-untyped-def]
+        if "slow" in raw.source:
+            if block_alarm:
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        return real(raw, rules)
+    monkeypatch.setattr(batch, "normalize", normalize)  # inherited by forked workers
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_limits_time(inbox: Path, tmp_path: Path, rules: Rules, monkeypatch: pytest.MonkeyPatch,
+                     workers: int) -> None:
+    _slow_normalize(monkeypatch)
+    shutil.copy(SEED, inbox / "m_slow.txt")
+    (inbox / "m_slow.txt").write_text(SEED.read_text(encoding="utf-8") + "\n慢\n", encoding="utf-8")
+    started = time.monotonic()
+    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=2), workers=workers)
+    assert time.monotonic() - started < 60
+    assert (summary.files, summary.failed) == (3, 1)
+    error = _only_error(tmp_path / "out", "m_slow.txt", "max_seconds")
+    assert error["stage"] == "normalize" and "took longer than 2 s" in error["reason"]
+
+
+def test_limits_hard_stop_for_a_worker_deaf_to_the_time_limit(inbox: Path, tmp_path: Path, rules: Rules,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _slow_normalize(monkeypatch, block_alarm=True)
+    (inbox / "m_slow.txt").write_text(SEED.read_text(encoding="utf-8") + "\n慢\n", encoding="utf-8")
+    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=1), workers=2)
+    assert (summary.files, summary.failed) == (3, 1)
+    error = _only_error(tmp_path / "out", "m_slow.txt", "max_seconds")
+    assert error["reason"] == "m_slow.txt: the worker was stopped after 6 s, stuck reading the file " \
+                              "(over max_seconds in rules/limits.yaml)"
+
+
+def test_limits_memory_in_a_worker(inbox: Path, tmp_path: Path, rules: Rules, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = batch.normalize
+
+    def hungry(raw: RawDocument, rules: Rules):  # type: ignore[no-untyped-def]
+        if "hungry" in raw.source:
+            return bytearray(2 << 30)  # 2 GB
+        return real(raw, rules)
+    monkeypatch.setattr(batch, "normalize", hungry)
+    (inbox / "m_hungry.txt").write_text(SEED.read_text(encoding="utf-8") + "\n饿\n", encoding="utf-8")
+    summary = run(inbox, tmp_path / "out", _with(rules, max_memory_mb=512), workers=2)
+    assert (summary.files, summary.failed) == (3, 1)
+    error = _only_error(tmp_path / "out", "m_hungry.txt", "max_memory_mb")
+    assert "needed more memory than allowed (512 MB for a worker)" in error["reason"]
+
+
+def test_limits_pending_batches_survive_a_crash(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies breaks its pool: the batches not yet sent to it still get read."""
+    import os
+
+    from pipeline import workers
+    real = batch.process_file
+
+    def crash_on_marked(path, source, rules, tagger, fail_fast=False):  # type: ignore[no-untyped-def]
+        if "crash" in source:
+            os._exit(70)
+        return real(path, source, rules, tagger, fail_fast)
+    monkeypatch.setattr(batch, "process_file", crash_on_marked)
+    monkeypatch.setattr(workers, "parallel", _small_batches(workers.parallel))
+    text = SEED.read_text(encoding="utf-8")
+    for n in range(8):
+        (inbox / f"n{n}.txt").write_text(f"{text}\n{n}\n", encoding="utf-8")
+    (inbox / "b_crash.txt").write_text(text + "\n!\n", encoding="utf-8")
+    summary = run(inbox, tmp_path / "out", workers=2)
+    assert (summary.files, summary.failed) == (11, 1)
+    assert [e["source"] for e in _errors(tmp_path / "out")] == ["b_crash.txt"]
+    with (tmp_path / "out" / "documents.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert len([d for d in csv.DictReader(f) if d["status"] == "ok"]) == 10
+
+
+def _small_batches(parallel):  # type: ignore[no-untyped-def]
+    def one_file_batches(rules, workers, fail_fast=False, batch_size=25):  # type: ignore[no-untyped-def]
+        return parallel(rules, workers, fail_fast, batch_size=1)
+    return one_file_batches
+
