@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.cli import main
 
+from .bad.make_bad import HOSTILE_HTML
 from .conftest import SAMPLES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -33,6 +34,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if path.name.count(".") == 1:
             shutil.copy(path, inbox)
     (inbox / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    (inbox / "hostile.html").write_text(HOSTILE_HTML, encoding="utf-8")
     out = tmp_path_factory.mktemp("out")
     assert main(["run", str(inbox), "-o", str(out), "--today", "2026-11-21"]) == 0
     return out / "report"
@@ -106,3 +108,17 @@ def test_report_runs_no_script_from_a_notice(browser, report: Path) -> None:  # 
         assert page.execute_script("return window.__pwned === undefined")
         assert page.find_elements(By.TAG_NAME, "img") == []
     assert "<script>window.__pwned=1</script>" in page.find_element(By.CSS_SELECTOR, ".notice-text").text
+
+
+def test_report_runs_no_script_from_a_web_page(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    """A saved page with <script>, onerror=, onload= and javascript: links (tests/bad): neither its notice
+    page nor the index runs any of them, and its text is there."""
+    from selenium.webdriver.common.by import By
+    notice = next(p for p in (report / "notices").glob("*.html") if "学习计划模板" in p.read_text(encoding="utf-8"))
+    for path in (report / "index.html", notice):
+        page = _open(browser, path)
+        assert page.execute_script("return window.pwned === undefined") and page.title != "pwned"
+        assert page.find_elements(By.CSS_SELECTOR, "img, iframe, svg, [onerror], [onclick], [onload]") == []
+        links = [a.get_attribute("href") or "" for a in page.find_elements(By.TAG_NAME, "a")]
+        assert not [h for h in links if h.lower().startswith("javascript:")]
+    assert "请各党支部于6月30日前将学习计划报送机关党委" in page.find_element(By.CSS_SELECTOR, ".notice-text").text

@@ -3,7 +3,10 @@ and the report; and checklists exported again from that folder as CSV, XLSX, iCa
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +32,7 @@ TABLES = ("documents", "requirements", "progress", "errors")
 RUN_COLUMNS = ["started", "finished", "inbox", "new", "changed", "unchanged", "removed", "duplicates", "failed",
                "requirements_added", "requirements_removed", "versions"]
 CHANGE_COLUMNS = ["run", "source", "change", "detail"]
+STAGE_PREFIX = ".export."  # the folder a run writes its outputs into before moving them into place
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +45,34 @@ class Snapshot:
 
 
 def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
-    """Write every output (documents already linked, see links.py); each file is written beside its
-    target and renamed into place. Returns the checklists."""
+    """Write every output (documents already linked, see links.py) into a folder inside `out_dir`, then
+    move them into place together: a run that fails while writing (a broken writer, a full disk) leaves
+    the previous outputs as they were. Returns the checklists."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(f"{STAGE_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a run killed while writing
+    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out_dir))
+    try:
+        lists = _write_outputs(snapshot, stage, span)
+        for path in sorted(stage.iterdir()):
+            _put(path, out_dir / path.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return lists
+
+
+def _put(path: Path, target: Path) -> None:
+    """Rename `path` over `target`; a folder is swapped in, and the old one removed afterwards."""
+    if path.is_dir() and target.is_dir():
+        old = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}old.", dir=target.parent))
+        os.replace(target, old / target.name)
+        os.replace(path, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(path, target)
+
+
+def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
     tables = {name: (columns_of(name), snapshot.rows[name]) for name in TABLES}
     history = {"runs": (RUN_COLUMNS, _dicts(RUN_COLUMNS, snapshot.runs)),
                "changes": (CHANGE_COLUMNS, _dicts(CHANGE_COLUMNS, _newest_first(snapshot.changes)))}
