@@ -62,16 +62,24 @@ def time_limit(seconds: int, source: str) -> Iterator[None]:
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    fired: list[OverLimit] = []
 
     def expired(signum: int, frame: object) -> None:
-        raise over_limit("max_seconds", source, f"reading the file took longer than {seconds} s")
+        fired.append(over_limit("max_seconds", source, f"reading the file took longer than {seconds} s"))
+        raise fired[0]
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except Exception as exc:
+        if fired and exc is not fired[0]:  # a library caught the limit's error and raised its own
+            raise fired[0] from exc
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:  # a library caught the limit's error and went on
+        raise fired[0]
 
 
 def out_of_memory(source: str, limits: Limits) -> OverLimit:

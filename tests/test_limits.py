@@ -123,6 +123,28 @@ def test_limits_time(inbox: Path, tmp_path: Path, rules: Rules, monkeypatch: pyt
     assert error["stage"] == "normalize" and "took longer than 2 s" in error["reason"]
 
 
+@pytest.mark.parametrize("library", ["wraps", "swallows"])
+def test_limits_time_when_a_library_catches_the_error(inbox: Path, tmp_path: Path, rules: Rules,
+                                                      monkeypatch: pytest.MonkeyPatch, library: str) -> None:
+    """The time limit's error raised inside a library that turns it into its own (RapidOCR does) or drops
+    it still ends as the time limit's row (found by bench/fuzz.py)."""
+    real = batch.normalize
+
+    def normalize(raw: RawDocument, rules: Rules):  # type: ignore[no-untyped-def]
+        if "slow" in raw.source:
+            try:
+                time.sleep(120)
+            except Exception as exc:
+                if library == "wraps":
+                    raise RuntimeError("ONNXRuntimeError: the session was interrupted") from exc
+        return real(raw, rules)
+    monkeypatch.setattr(batch, "normalize", normalize)
+    (inbox / "m_slow.txt").write_text(SEED.read_text(encoding="utf-8") + "\n慢\n", encoding="utf-8")
+    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=1))
+    assert (summary.files, summary.failed) == (3, 1)
+    assert "took longer than 1 s" in _only_error(tmp_path / "out", "m_slow.txt", "max_seconds")["reason"]
+
+
 def test_limits_hard_stop_for_a_worker_deaf_to_the_time_limit(inbox: Path, tmp_path: Path, rules: Rules,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     _slow_normalize(monkeypatch, block_alarm=True)

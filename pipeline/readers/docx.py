@@ -10,6 +10,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _xml(archive: zipfile.ZipFile, name: str, source: str) -> etree._Element | N
         with archive.open(info) as f:
             raw = f.read(MAX_PART_BYTES + 1)
         return etree.fromstring(raw, _parser())
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise UnreadableFile(f"{source}: {name} inside the .docx is damaged ({exc.__class__.__name__})",
                              "open the file in Word or WPS and save it again as .docx") from exc
 

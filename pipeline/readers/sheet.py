@@ -18,6 +18,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -166,7 +167,8 @@ def _xlsx_grids(data: bytes, source: str) -> list[Grid]:
     from openpyxl.utils.exceptions import InvalidFileException
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError, OSError,
+            SyntaxError) as exc:  # SyntaxError: the XML parsers' errors
         raise UnreadableFile(f"{source}: the workbook is damaged or not an Excel 2007+ file "
                              f"({exc.__class__.__name__})",
                              "open it in Excel or WPS and save it again as .xlsx") from exc

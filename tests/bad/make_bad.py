@@ -258,6 +258,33 @@ def _zip_as_docx(path: Path, outside: Path) -> None:
     _zip(path, {"notice.txt": NOTICE, "photo.jpg": b"\xff\xd8\xff\xe0 not really"})
 
 
+def _broken_deflate(path: Path, member: str) -> None:
+    """Damage the compressed data of one zip member (an invalid deflate block type): zlib fails mid-read."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    data[info.header_offset + 30 + name_length + extra_length] = 0x07
+    path.write_bytes(bytes(data))
+
+
+def _broken_deflate_docx(path: Path, outside: Path) -> None:
+    _docx(path, _document(_paragraphs(NOTICE.strip().split("\n\n"))))
+    _broken_deflate(path, "word/document.xml")
+
+
+def _broken_deflate_xlsx(path: Path, outside: Path) -> None:
+    from openpyxl import Workbook
+    book = Workbook()
+    for row in (("序号", "项目名称", "牵头单位", "完成情况"), ("1", "学习计划", "机关党委", "完成")):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as made:  # again with fixed times, so the bytes are the same on every run
+        _zip(path, {info.filename: made.read(info) for info in made.infolist() if info.filename != "docProps/core.xml"})
+    _broken_deflate(path, "xl/worksheets/sheet1.xml")
+
+
 def _truncated_xlsx(path: Path, outside: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -335,6 +362,10 @@ CASES = (
          "is damaged"),
     Case("zip-renamed.docx", "a plain zip archive named .docx", _zip_as_docx, ".zip is not a supported format"),
     Case("truncated.xlsx", "an Excel file cut short", _truncated_xlsx, "damaged"),
+    Case("broken-deflate.docx", "a DOCX whose document.xml holds broken compressed data (found by bench/fuzz.py)",
+         _broken_deflate_docx, "is damaged"),
+    Case("broken-deflate.xlsx", "an Excel file whose sheet holds broken compressed data (found by bench/fuzz.py)",
+         _broken_deflate_xlsx, "damaged"),
     Case("hostile.html", "a web page with <script>, onerror=, javascript: links", _text(HOSTILE_HTML)),
     Case("undecodable.txt", "text in no encoding tried", _text(b"\x80\x81 \xff\xa0\x80" * 20),
          "none of the encodings"),
