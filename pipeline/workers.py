@@ -26,6 +26,7 @@ from .rules import Rules
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+BATCHES_PER_WORKER = 4  # batches a worker gets at least, when there are files enough: an even share
 IN_FLIGHT = 2  # batches queued per worker: enough to keep it busy, few enough to stay lean
 STOPPED_EXIT = 124  # exit status of a worker stopped by its hard stop (as timeout(1) uses)
 _WORKER: _Worker | None = None  # the models of this process, set before the pool forks
@@ -51,9 +52,17 @@ def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: in
     gc.freeze()  # the models stay on pages the workers share; no collection touches them
 
     def process(items: list[Found]) -> Iterator[list[FileResult]]:
-        batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
-        yield from _run_pool(batches, workers)
+        yield from _run_pool(balanced(items, workers, batch_size), workers)
     return process
+
+
+def balanced(items: list[Found], workers: int, batch_size: int) -> list[list[Found]]:
+    """Batches of at most `batch_size` files, at least BATCHES_PER_WORKER a worker when there are files
+    enough, the largest files first: the long tasks start at once and the short ones fill the gaps at
+    the end, so no worker is left with a big batch while the others wait."""
+    size = max(1, min(batch_size, -(-len(items) // (workers * BATCHES_PER_WORKER))))
+    ordered = sorted(items, key=lambda item: -item.size)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
 def _run_pool(batches: list[list[Found]], workers: int) -> Iterator[list[FileResult]]:
@@ -61,10 +70,17 @@ def _run_pool(batches: list[list[Found]], workers: int) -> Iterator[list[FileRes
     crashed: list[list[Found]] = []
     with _pool(workers) as pool:
         running: dict[Future[list[FileResult]], list[Found]] = {}
-        while pending or running:
-            while pending and len(running) < workers * IN_FLIGHT:
+        broken = False
+        while running or (pending and not broken):
+            while pending and not broken and len(running) < workers * IN_FLIGHT:
                 batch = pending.pop()
-                running[pool.submit(_process_batch, batch)] = batch
+                try:
+                    running[pool.submit(_process_batch, batch)] = batch
+                except BrokenProcessPool:  # a worker died since the last wait: the pool takes no more work
+                    pending.append(batch)
+                    broken = True
+            if not running:
+                break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 batch = running.pop(future)
@@ -77,8 +93,8 @@ def _run_pool(batches: list[list[Found]], workers: int) -> Iterator[list[FileRes
                 break
     if crashed:
         yield from _isolate([f for batch in crashed for f in batch], workers)
-        if pending:  # batches not yet sent when the pool broke go on in a new pool
-            yield from _run_pool(list(reversed(pending)), workers)
+    if pending:  # batches not yet sent when the pool broke go on in a new pool
+        yield from _run_pool(list(reversed(pending)), workers)
 
 
 def _isolate(files: list[Found], workers: int) -> Iterator[list[FileResult]]:

@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 from pathlib import Path
+from typing import Self
 
 import pytest
 
@@ -55,3 +56,45 @@ def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path,
     errors = list(csv.DictReader(io.StringIO(_tables(tmp_path / "out")["errors"])))
     assert [(e["source"], e["stage"]) for e in errors] == [("crash_me.txt", "read")]
     assert errors[0]["reason"].startswith("crash_me.txt: the worker crashed while reading the file")
+
+
+def test_workers_balanced_batches_largest_first() -> None:
+    from pipeline.plan import Found
+    from pipeline.workers import balanced
+    items = [Found(Path(f"f{n}"), f"f{n}", size, 0) for n, size in enumerate([5, 900, 40, 7, 900, 3, 60, 1, 2, 8])]
+    batches = balanced(items, workers=2, batch_size=25)
+    assert [len(b) for b in batches] == [2, 2, 2, 2, 2]  # ten files: at least four batches a worker would be 1-2
+    assert [f.source for b in batches for f in b] == ["f1", "f4", "f6", "f2", "f9", "f3", "f0", "f5", "f8", "f7"]
+    assert [len(b) for b in balanced(items * 30, workers=2, batch_size=25)] == [25] * 12
+    assert balanced([], workers=2, batch_size=25) == []
+
+
+def test_workers_pool_broken_between_batches_loses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies while results are being stored breaks the pool before the next batch is sent:
+    that batch and the rest go on in a new pool."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipeline import workers
+    from pipeline.plan import Found
+    submitted: list[str] = []
+
+    class Pool:
+        def __enter__(self) -> Self:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def submit(self, fn: object, batch: list[Found]) -> Future:
+            submitted.append(batch[0].source)
+            if len(submitted) == 2:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            future: Future = Future()
+            future.set_result([f.source for f in batch])
+            return future
+
+    monkeypatch.setattr(workers, "_pool", lambda n: Pool())
+    batches = [[Found(Path(name), name, 1, 0)] for name in "abcde"]
+    assert sorted(r for results in workers._run_pool(batches, 1) for r in results) == list("abcde")
+    assert submitted == ["a", "b", "b", "c", "d", "e"]
