@@ -4,10 +4,14 @@ byte for byte the same on every run, so nothing binary or large is committed:
     .venv/bin/python tests/bad/make_bad.py DEST [--bomb]
 
 Each case says what a run must make of it: one errors.csv row whose reason holds `reason`, or an ok
-document. Three cases are made by the test that runs the corpus, as they are about the moment of the
-run (`deleted`: removed after planning, before reading) or about who runs it (`unreadable`: no read
-permission, which root ignores). The PDF decompression bomb (64 KB that inflate to 4 GB) is left out
-unless asked for: it is meant for worker processes, whose memory limit stops it.
+document (hostile content that must go through without leaking or running anything). Two cases are
+finished by the test that runs the corpus, as they are about the moment of the run (`deleted`: removed
+after planning, before reading) or about who runs it (`unreadable`: its permissions taken away, which
+root ignores). The PDF decompression bomb (64 KB that inflate to 4 GB) is left out unless asked for: it
+is meant for worker processes, whose memory limit stops it.
+
+A scan without a text layer is an image of an empty page: OCR exists, so the case is the one where OCR
+finds nothing (a legible scan is a sample, samples/*.scan.*).
 """
 from __future__ import annotations
 
@@ -34,9 +38,9 @@ LONG_NAME = "通知" + "x" * 244 + ".txt"  # 250 characters in 254 bytes (a name
 class Case:
     name: str  # the file's name in the inbox
     what: str
-    build: Callable[[Path, Path], None] | None  # (path, outside) -> writes the file; outside: files not to leak
+    build: Callable[[Path, Path], None]  # (path, outside) writes the file; outside: where files not to leak go
     reason: str = ""  # words the errors.csv reason holds; empty: the file must come out ok
-    special: str = ""  # "deleted", "unreadable": made by the test at run time
+    special: str = ""  # "deleted", "unreadable": finished by the test at run time
 
     @property
     def ok(self) -> bool:
@@ -398,8 +402,7 @@ def write_corpus(dest: Path, outside: Path | None = None, bombs: bool = False) -
     for case in CASES:
         if case.name in BOMBS and not bombs:
             continue
-        if case.build is not None:
-            case.build(dest / case.name, outside)
+        case.build(dest / case.name, outside)
         written.append(case)
     return written
 
