@@ -2,6 +2,7 @@
 and models once, a bounded number in flight, results as they complete, a worker that dies costing only its file."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -64,6 +65,7 @@ class Loader(WorkerPlugin):
             from .nlp import Tagger
             _LOADED.clear()
             _LOADED[rules.version] = _Models(rules, Tagger(rules))
+            gc.freeze()  # the models are never garbage: collections need not walk their millions of objects
         self.models = _LOADED[rules.version]
 
 
