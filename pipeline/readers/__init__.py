@@ -71,6 +71,7 @@ OPEN_ERRORS = {
 def read(path: Path, source: str, limits: Limits | None = None) -> RawDocument:
     """Read one file; raise UnsupportedFormat or UnreadableFile with what to do, OverLimit when the file
     is over one of `limits` (none checked when None)."""
+    _inside_inbox(path, source)
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # opening a pipe waits forever, a device never ends
             raise UnreadableFile(f"{source}: not a regular file (a pipe, socket or device)",
@@ -92,6 +93,26 @@ def read(path: Path, source: str, limits: Limits | None = None) -> RawDocument:
     if limits is not None:
         check_limits(path, source, suffix, size, limits)
     return reader(path, source)
+
+
+def _inside_inbox(path: Path, source: str) -> None:
+    """A symbolic link in the inbox that leads out of it is not followed: anyone who can drop a file could
+    otherwise put any file the run can read (a password file, another office's papers) into the outputs.
+    The inbox is `path` without `source`, the path relative to it."""
+    whole = path.as_posix()
+    if whole == source:
+        inbox = Path(".")
+    elif whole.endswith("/" + source):
+        inbox = Path(whole[: -len(source) - 1] or "/")
+    else:
+        return
+    try:
+        target, root = path.resolve(), inbox.resolve()
+    except (OSError, RuntimeError):  # a loop: opening the file says so
+        return
+    if target != root and root not in target.parents:
+        raise UnreadableFile(f"{source}: a symbolic link to a file outside the inbox, which is not followed",
+                             "copy the file itself into the inbox")
 
 
 def sniff(path: Path, head: bytes) -> str | None:
