@@ -14,8 +14,8 @@ from .errors import MissingTool, RuleError, ServiceError
 from .model import FileResult
 from .plan import Found
 from .rules import Rules, default_rules_dir, load_rules
-from .runner import BATCH_FILES, Process, batches
-from .workers import IN_FLIGHT, crashed_result, failed_result
+from .runner import BATCH_FILES, Process
+from .workers import IN_FLIGHT, balanced, crashed_result, failed_result
 
 try:
     from distributed import Client, Future, LocalCluster, Worker, WorkerPlugin, as_completed, get_worker
@@ -80,9 +80,9 @@ def on_dask(rules: Rules, workers: int, scheduler: str | None = None, fail_fast:
     def process(items: list[Found]) -> Iterator[list[FileResult]]:
         with _client(scheduler, workers) as client:
             _register(client, loader)
-            slots = max(1, sum(client.nthreads().values())) * IN_FLIGHT
+            threads = max(1, sum(client.nthreads().values()))
             files = [replace(f, path=Path(os.path.abspath(f.path))) for f in items]  # the same on every worker
-            yield from _isolated(client, list(batches(files, batch_size)), slots, fail_fast)
+            yield from _isolated(client, balanced(files, threads, batch_size), threads * IN_FLIGHT, fail_fast)
     return process
 
 
