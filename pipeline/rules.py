@@ -157,9 +157,12 @@ def load_rules(directory: Path | None = None) -> Rules:
     return rules
 
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: 10x faster
+
+
 def _read_yaml(path: Path, problems: list[str]) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except FileNotFoundError:
         problems.append(f"{path.name}: file is missing from {path.parent}")
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
