@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from .model import FileResult
 from .plan import Found
 from .rules import Rules, default_rules_dir, load_rules
 from .runner import BATCH_FILES, Process
-from .workers import IN_FLIGHT, balanced, crashed_result, failed_result
+from .workers import IN_FLIGHT, balanced, crashed_result, failed_result, hard_stop, stop_after
 
 try:
     from distributed import Client, Future, LocalCluster, Worker, WorkerPlugin, as_completed, get_worker
@@ -82,7 +83,8 @@ def on_dask(rules: Rules, workers: int, scheduler: str | None = None, fail_fast:
             _register(client, loader)
             threads = max(1, sum(client.nthreads().values()))
             files = [replace(f, path=Path(os.path.abspath(f.path))) for f in items]  # the same on every worker
-            yield from _isolated(client, balanced(files, threads, batch_size), threads * IN_FLIGHT, fail_fast)
+            yield from _isolated(client, balanced(files, threads, batch_size), threads * IN_FLIGHT, fail_fast,
+                                 hard_stop(rules.limits))
     return process
 
 
@@ -117,9 +119,11 @@ def _register(client: Client, loader: Loader) -> None:
         raise ServiceError(exc.reason, SAME_VERSIONS) from None
 
 
-def _isolated(client: Client, work: list[list[Found]], slots: int, fail_fast: bool) -> Iterator[list[FileResult]]:
+def _isolated(client: Client, work: list[list[Found]], slots: int, fail_fast: bool,
+              stop: int) -> Iterator[list[FileResult]]:
     """Every batch; the files of a batch whose worker died again one per task, and a file whose worker
-    died again once more on its own, so that no file is blamed for a neighbour's crash."""
+    died again once more on its own, so that no file is blamed for a neighbour's crash (nor for the hard
+    stop after `stop` seconds that ended a worker stuck on it)."""
     crashed: list[list[Found]] = []
     yield from _run(client, work, slots, fail_fast, crashed)
     if not crashed:
@@ -130,10 +134,11 @@ def _isolated(client: Client, work: list[list[Found]], slots: int, fail_fast: bo
     yield from _run(client, [[item] for item in files], slots, fail_fast, suspects)
     for alone in suspects:
         died: list[list[Found]] = []
+        started = time.monotonic()
         yield from _run(client, [alone], 1, fail_fast, died)
         if died:
             log.warning("%s: its worker died again while reading it alone", alone[0].source)
-            yield [crashed_result(alone[0])]
+            yield [crashed_result(alone[0], stopped_after=stop if time.monotonic() - started >= stop else 0)]
 
 
 def _run(client: Client, work: list[list[Found]], slots: int, fail_fast: bool,
@@ -180,7 +185,13 @@ def _read_batch(batch: list[Found], fail_fast: bool) -> list[FileResult]:
     loader = worker.plugins.get(PLUGIN)
     if not isinstance(loader, Loader) or loader.models is None:
         raise ServiceError(getattr(loader, "refusal", "") or f"worker {worker.address} has not loaded the rules")
-    return [_read_one(item, loader.models, worker.address, fail_fast) for item in batch]
+    stop = hard_stop(loader.models.rules.limits)
+    results = []
+    for item in batch:
+        # the time limit of process_file is a signal, which reaches only a main thread, never a Dask task's
+        with stop_after(stop):
+            results.append(_read_one(item, loader.models, worker.address, fail_fast))
+    return results
 
 
 def _read_one(item: Found, models: _Models, where: str, fail_fast: bool) -> FileResult:

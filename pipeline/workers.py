@@ -167,7 +167,7 @@ def _process_batch(batch: list[Found]) -> list[FileResult]:
     assert _WORKER is not None
     results = []
     for f in batch:
-        with _stop_after(hard_stop(_WORKER.rules.limits)):
+        with stop_after(hard_stop(_WORKER.rules.limits)):
             results.append(process_file(Path(f.path), f.source, _WORKER.rules, _WORKER.tagger,  # type: ignore[arg-type]
                                         _WORKER.fail_fast))
     return results
@@ -180,7 +180,7 @@ def hard_stop(limits: Limits) -> int:
 
 
 @contextmanager
-def _stop_after(seconds: int) -> Iterator[None]:
+def stop_after(seconds: int) -> Iterator[None]:
     """End this worker process when the block runs longer than `seconds` (its pool then sees it die)."""
     timer = threading.Timer(seconds, os._exit, args=(STOPPED_EXIT,))
     timer.daemon = True
