@@ -245,7 +245,8 @@ def _doctor(args: argparse.Namespace) -> int:
     from .doctor import check
     problems = 0
     for item in check(args.rules):
-        print(f"{'ok' if item.ok else 'MISSING':8} {item.name:22} {item.purpose}"
+        state = "ok" if item.ok else "MISSING" if item.required else "absent"
+        print(f"{state:8} {item.name:22} {item.purpose}"
               + ("" if item.ok else f" -- {item.hint}"))
         problems += not item.ok and item.required
     return BROKEN if problems else OK

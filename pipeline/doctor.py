@@ -17,10 +17,16 @@ PACKAGES = (
     ("chinese_calendar", "official holidays and make-up workdays", "pip install chinesecalendar"),
     ("dateutil", "recurrence rules (RRULE)", "pip install python-dateutil"),
     ("pyarrow", "Parquet output", "pip install pyarrow"),
-    ("openpyxl", "Excel checklists and .xlsx progress tables", "pip install openpyxl"),
+    ("xlsxwriter", "Excel checklists", "pip install XlsxWriter"),
+    ("openpyxl", ".xlsx progress tables", "pip install openpyxl"),
     ("xlrd", ".xls progress tables (Excel 97-2003)", "pip install xlrd"),
     ("rapidocr", "OCR of scanned PDFs and images (models inside the wheel)", "pip install rapidocr"),
     ("onnxruntime", "runs the OCR models", "pip install onnxruntime"),
+)
+# Optional packages: (import name, what it is for, what to do when missing)
+EXTRAS = (
+    ("distributed", "--executor dask: per-file stages on a Dask cluster", "pip install 'notices[dask]'"),
+    ("psycopg", "--db postgresql://...: the shared store", "pip install 'notices[postgres]'"),
 )
 # (program, what it is for, how to install)
 TOOLS: tuple[tuple[str, str, str], ...] = (
@@ -43,6 +49,8 @@ def check(rules_dir: Path | None = None) -> list[Check]:
     out = [Check(name, importlib.util.find_spec(name) is not None, True, purpose, hint)
            for name, purpose, hint in PACKAGES]
     out += [Check(tool, shutil.which(tool) is not None, False, purpose, hint) for tool, purpose, hint in TOOLS]
+    out += [Check(name, importlib.util.find_spec(name) is not None, False, purpose, hint)
+            for name, purpose, hint in EXTRAS]
     out.append(_rules(rules_dir))
     return out
 

@@ -84,3 +84,22 @@ def test_cli_evaluate_prints_summary(samples_output: Path, capsys: pytest.Captur
 def test_cli_doctor_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor"]) == 0
     assert "MISSING" not in capsys.readouterr().out
+
+
+def test_cli_doctor_optional_package_absent_is_no_failure(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else find_spec(name, *a))
+    assert main(["doctor"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if " psycopg " in x)
+    assert line.startswith("absent") and line.endswith("-- pip install 'notices[postgres]'")
+
+
+def test_cli_doctor_required_package_missing_fails(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xlrd" else find_spec(name, *a))
+    assert main(["doctor"]) == 1
+    assert any(x.startswith("MISSING  xlrd") for x in capsys.readouterr().out.splitlines())
