@@ -53,16 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rules", type=Path, default=None, help="rules folder (default: the project's rules/)")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first file that fails")
     run.add_argument("--full", action="store_true", help="process every file again, changed or not")
-    run.add_argument("--workers", type=_positive, default=None,
-                     help="processes that read files (default: the number of cores)")
     run.add_argument("--no-wait", dest="wait", action="store_false",
                      help="exit at once if another run is using the output folder (default: wait for it)")
-    run.add_argument("--executor", choices=("local", "dask"), default="local",
-                     help="where files are read: local processes (default) or a Dask cluster")
-    run.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                     help="the Dask scheduler (default with --executor dask: a local cluster of --workers)")
-    run.add_argument("--db", default=None, metavar="postgresql://...",
-                     help="keep the dataset, file state and run history in PostgreSQL (default: SQLite in OUT)")
+    _engine_options(run)
     _horizon_options(run)
     run.set_defaults(handler=_run)
 
@@ -74,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="seconds a new file must stop growing before it is read (default: 2)")
     watch.add_argument("--max-runs", type=_positive, default=None, help="stop after this many runs")
     watch.add_argument("--idle-timeout", type=float, default=None, help="stop after this many idle seconds")
+    _engine_options(watch)
     _horizon_options(watch)
     watch.set_defaults(handler=_watch, fail_fast=False, full=False, wait=True)
 
@@ -125,20 +119,37 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
 
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    """Where files are read and where the state is kept: the same for `run` and `watch`."""
+    parser.add_argument("--workers", type=_positive, default=None,
+                        help="processes that read files (default: the number of cores)")
+    parser.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help="where files are read: local processes (default) or a Dask cluster")
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        help="the Dask scheduler (default with --executor dask: a local cluster of --workers)")
+    parser.add_argument("--db", default=None, metavar="postgresql://...",
+                        help="keep the dataset, file state and run history in PostgreSQL (default: SQLite in OUT)")
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the folders and engine options of `run` or `watch`, or None."""
+    if not args.inbox.is_dir():
+        return f"inbox folder not found: {args.inbox}"
+    if args.rules is not None and not args.rules.is_dir():
+        return f"rules folder not found: {args.rules}"
+    if args.scheduler is not None and args.executor != "dask":
+        return "--scheduler needs --executor dask"
+    if args.db is not None and not args.db.startswith(("postgresql://", "postgres://")):
+        return "--db takes a PostgreSQL URL: postgresql://USER@HOST:PORT/DATABASE"
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     from .errors import MissingTool, RuleError, ServiceError
     from .lock import RunBusy
-    if not args.inbox.is_dir():
-        print(f"notices: error: inbox folder not found: {args.inbox}", file=sys.stderr)
-        return USAGE
-    if args.rules is not None and not args.rules.is_dir():
-        print(f"notices: error: rules folder not found: {args.rules}", file=sys.stderr)
-        return USAGE
-    if args.scheduler is not None and args.executor != "dask":
-        print("notices: error: --scheduler needs --executor dask", file=sys.stderr)
-        return USAGE
-    if args.db is not None and not args.db.startswith(("postgresql://", "postgres://")):
-        print("notices: error: --db takes a PostgreSQL URL: postgresql://USER@HOST:PORT/DATABASE", file=sys.stderr)
+    problem = _usage_problem(args)
+    if problem:
+        print(f"notices: error: {problem}", file=sys.stderr)
         return USAGE
     from .batch import run
     from .progress_report import Progress, log_to_file
@@ -160,20 +171,24 @@ def _run(args: argparse.Namespace) -> int:
 
 def _watch(args: argparse.Namespace) -> int:
     from .batch import run
-    from .errors import RuleError
+    from .errors import MissingTool, RuleError, ServiceError
+    from .lock import RunBusy
     from .progress_report import log_to_file
     from .watch import WatchOptions, watch
-    if not args.inbox.is_dir():
-        print(f"notices: error: inbox folder not found: {args.inbox}", file=sys.stderr)
+    problem = _usage_problem(args)
+    if problem:
+        print(f"notices: error: {problem}", file=sys.stderr)
         return USAGE
     log_to_file(args.out)
 
     def run_once() -> RunSummary:
-        return run(args.inbox, args.out, args.rules, False, args.today, args.horizon_months)
+        return run(args.inbox, args.out, args.rules, False, args.today, args.horizon_months,
+                   workers=args.workers or _cores(), executor=args.executor, scheduler=args.scheduler, db=args.db)
     try:
         watch(args.inbox, run_once, WatchOptions(args.settle, args.max_runs, args.idle_timeout), _print_summary)
-    except RuleError as exc:
-        print(f"notices: error: {exc}", file=sys.stderr)
+    except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
+        print(f"notices: error: {exc}" + (f" -- {exc.hint}" if exc.hint and not isinstance(exc, RuleError) else ""),
+              file=sys.stderr)
         return BROKEN
     except KeyboardInterrupt:
         pass

@@ -103,3 +103,15 @@ def test_cli_doctor_required_package_missing_fails(capsys: pytest.CaptureFixture
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xlrd" else find_spec(name, *a))
     assert main(["doctor"]) == 1
     assert any(x.startswith("MISSING  xlrd") for x in capsys.readouterr().out.splitlines())
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler needs --executor dask"),
+    (["--db", "mysql://x"], "--db takes a PostgreSQL URL"),
+])
+@pytest.mark.parametrize("command", ["run", "watch"])
+def test_cli_engine_options_checked_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str,
+                                          extra: list[str], message: str) -> None:
+    assert main([command, str(SAMPLES), "-o", str(tmp_path / "out"), *extra]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
