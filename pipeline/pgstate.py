@@ -17,7 +17,7 @@ from .export import Snapshot
 from .export.tables import RECORDS, Cell, Row, tables_of
 from .lock import POLL_SECONDS, RunBusy
 from .model import ErrorRecord, Stage
-from .state import SCHEMA_VERSION, TABLES, FileState, Stored
+from .state import SCHEMA_VERSION, TABLES, FileState, Stored, with_marks
 
 try:
     import psycopg
@@ -167,12 +167,7 @@ class PgState:
             out[name] = []
             for values in self.con.execute(f"SELECT {', '.join(map(_quote, names))} FROM {name} {BY_SOURCE}"):
                 row = {c: _cell(v) for c, v in zip(names, values)}
-                state = marks.get(str(row["source"]))
-                if state is not None:
-                    row["withdrawn"] = state.withdrawn or None
-                    if name == "documents":
-                        row["duplicate_of"] = state.duplicate_of
-                out[name].append(row)
+                out[name].append(with_marks(row, marks.get(str(row["source"])), name))
         return out
 
     def texts(self) -> dict[str, str]:

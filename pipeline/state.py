@@ -134,12 +134,7 @@ class State:
         out: dict[str, list[Row]] = {t: [] for t in TABLES}
         for source, table, data in self.con.execute("SELECT source, tbl, rows FROM results ORDER BY source, tbl"):
             state = marks.get(source)
-            for row in _loads(data):
-                if state is not None:
-                    row["withdrawn"] = state.withdrawn or None
-                    if table == "documents":
-                        row["duplicate_of"] = state.duplicate_of
-                out[table].append(row)
+            out[table].extend(with_marks(row, state, table) for row in _loads(data))
         return out
 
     def texts(self) -> dict[str, str]:
@@ -198,6 +193,15 @@ class State:
 
     def changes(self) -> list[tuple]:
         return list(self.con.execute("SELECT * FROM changes ORDER BY run, source"))
+
+
+def with_marks(row: Row, state: FileState | None, table: str) -> Row:
+    """A stored row with its file's marks: withdrawn, and for a document the file it duplicates."""
+    if state is not None:
+        row["withdrawn"] = state.withdrawn or None
+        if table == "documents":
+            row["duplicate_of"] = state.duplicate_of
+    return row
 
 
 def _dumps(rows: list[Row]) -> str:
