@@ -121,21 +121,22 @@ def serial(rules: Rules, fail_fast: bool = False) -> Process:
 
 def run(inbox: Path, out_dir: Path, rules_dir: Rules | Path | None = None, fail_fast: bool = False,
         today: date | None = None, horizon_months: int = HORIZON_MONTHS, full: bool = False, wait: bool = True,
-        on_file: Callable[[str, int, int], None] | None = None, workers: int = 1, executor: str = "local",
+        on_file: Callable[[str, int, int], None] | None = None, workers: int = 0, executor: str = "local",
         scheduler: str | None = None, db: str | None = None) -> RunSummary:
     """Process what is new or changed in the inbox and rewrite the outputs if anything changed; raises
     RuleError for broken rules and RunBusy when another run holds the output folder and `wait` is False.
-    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`;
-    `workers` above 1 reads files in that many processes. `executor` "dask" reads them on the Dask
-    cluster at `scheduler` (default: a local one of `workers` processes); `db`, a PostgreSQL URL, keeps
-    the state there instead of in the output folder. ServiceError when either cannot be used."""
+    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`.
+    `workers` from 1 reads files in that many worker processes (each file within the limits of
+    rules/limits.yaml, a crash costing only its file), 0 in this process. `executor` "dask" reads them
+    on the Dask cluster at `scheduler` (default: a local one of `workers` processes); `db`, a PostgreSQL
+    URL, keeps the state there instead of in the output folder. ServiceError when either cannot be used."""
     options = Options(today, horizon_months, full, wait, fail_fast, db)
 
     def processor(rules: Rules) -> Process:
         if executor == "dask":
             from .cluster import on_dask
-            return on_dask(rules, workers, scheduler, fail_fast)
-        if workers > 1:
+            return on_dask(rules, max(workers, 1), scheduler, fail_fast)
+        if workers >= 1:
             from .workers import parallel
             return parallel(rules, workers, fail_fast)  # type: ignore[no-any-return]
         return serial(rules, fail_fast)

@@ -35,14 +35,16 @@ def _tables(out: Path) -> dict[str, str]:
 
 
 def test_workers_give_the_same_tables_as_one_process(inbox: Path, tmp_path: Path) -> None:
+    here = run(inbox, tmp_path / "here", today=None, workers=0)  # in this process
     one = run(inbox, tmp_path / "one", today=None, workers=1)
     two = run(inbox, tmp_path / "two", today=None, workers=2)
-    assert (one.files, one.failed) == (two.files, two.failed) == (15, 0)
-    assert _tables(tmp_path / "one") == _tables(tmp_path / "two")
+    assert (here.files, here.failed) == (one.files, one.failed) == (two.files, two.failed) == (15, 0)
+    assert _tables(tmp_path / "here") == _tables(tmp_path / "one") == _tables(tmp_path / "two")
 
 
-def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   workers: int) -> None:
     real = batch.process_file
 
     def crash_on_marked(path, source, rules, tagger, fail_fast=False):  # type: ignore[no-untyped-def]
@@ -51,7 +53,7 @@ def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path,
         return real(path, source, rules, tagger, fail_fast)
     monkeypatch.setattr(batch, "process_file", crash_on_marked)  # inherited by the forked workers
     shutil.copy(SEEDS[1], inbox / "crash_me.txt")
-    summary = run(inbox, tmp_path / "out", workers=2)
+    summary = run(inbox, tmp_path / "out", workers=workers)
     assert (summary.files, summary.failed) == (16, 1)
     errors = list(csv.DictReader(io.StringIO(_tables(tmp_path / "out")["errors"])))
     assert [(e["source"], e["stage"]) for e in errors] == [("crash_me.txt", "read")]
