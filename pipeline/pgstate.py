@@ -17,7 +17,7 @@ from .export import Snapshot
 from .export.tables import RECORDS, Cell, Row, tables_of
 from .lock import POLL_SECONDS, RunBusy
 from .model import ErrorRecord, Stage
-from .state import SCHEMA_VERSION, TABLES, FileState, Stored, with_marks
+from .state import FILE_COLUMNS, SCHEMA_VERSION, TABLES, FileState, Stored, with_marks
 
 try:
     import psycopg
@@ -118,10 +118,7 @@ class PgState:
     # --- files ---------------------------------------------------------------------------
 
     def files(self) -> dict[str, FileState]:
-        rows = self.con.execute("SELECT source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, "
-                                "withdrawn FROM files")
-        return {r[0]: FileState(r[0], r[1] or 0, r[2] or 0, r[3] or "", r[4] or "", r[5] or "", r[6] or "",
-                                r[7] or "", r[8] or "") for r in rows}
+        return {row[0]: FileState.of_row(row) for row in self.con.execute(f"SELECT {FILE_COLUMNS} FROM files")}
 
     def touch(self, source: str, size: int, mtime_ns: int) -> None:
         self.con.execute("UPDATE files SET size = %s, mtime_ns = %s WHERE source = %s", (size, mtime_ns, source))

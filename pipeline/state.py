@@ -56,6 +56,14 @@ class FileState:
     versions: str
     withdrawn: str
 
+    @classmethod
+    def of_row(cls, row: tuple) -> FileState:
+        """From a row of FILE_COLUMNS (NULLs as 0 or "")."""
+        return cls(row[0], row[1] or 0, row[2] or 0, *(value or "" for value in row[3:]))
+
+
+FILE_COLUMNS = "source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, withdrawn"
+
 
 def state_dir(out_dir: Path) -> Path:
     return out_dir / STATE_DIR
@@ -82,10 +90,7 @@ class State:
     # --- files ---------------------------------------------------------------------------
 
     def files(self) -> dict[str, FileState]:
-        rows = self.con.execute("SELECT source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, "
-                                "withdrawn FROM files")
-        return {r[0]: FileState(r[0], r[1] or 0, r[2] or 0, r[3] or "", r[4] or "", r[5] or "", r[6] or "",
-                                r[7] or "", r[8] or "") for r in rows}
+        return {row[0]: FileState.of_row(row) for row in self.con.execute(f"SELECT {FILE_COLUMNS} FROM files")}
 
     def touch(self, source: str, size: int, mtime_ns: int) -> None:
         """The file is unchanged but its time moved (touched, copied back): remember the new time."""

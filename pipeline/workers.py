@@ -22,6 +22,7 @@ from .limits import Limits, limit_memory
 from .model import DocumentRecord, ErrorRecord, FileResult, Format, Stage, Status
 from .plan import Found
 from .rules import Rules
+from .runner import BATCH_FILES
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: int = 25):  # type: ignore[no-untyped-def]
+def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: int = BATCH_FILES):  # type: ignore[no-untyped-def]
     """A batch processor for the runner that uses `workers` processes."""
     from .nlp import Tagger
     global _WORKER

@@ -301,22 +301,21 @@ def _place(cell: _Cell, texts: list[str], flags: list[bool], rows: list[list[str
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
     """Rows, also those wrapped in content controls or custom XML."""
-    out = []
-    for child in tbl:
-        if child.tag == f"{W}tr":
-            out.append(child)
-        elif child.tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
-            out.extend(_rows(child))
-    return out
+    return _wrapped(tbl, f"{W}tr")
 
 
 def _cells(tr: etree._Element) -> list[etree._Element]:
+    return _wrapped(tr, f"{W}tc")
+
+
+def _wrapped(parent: etree._Element, tag: str) -> list[etree._Element]:
+    """The children of `parent` with `tag`, looking inside content controls and custom XML."""
     out = []
-    for child in tr:
-        if child.tag == f"{W}tc":
+    for child in parent:
+        if child.tag == tag:
             out.append(child)
         elif child.tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
-            out.extend(_cells(child))
+            out.extend(_wrapped(child, tag))
     return out
 
 
