@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import struct
 from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -19,12 +22,13 @@ EDGE_MIN_LENGTH = 3.0  # points, as pdfplumber's table finder
 AXIS_TOLERANCE = 0.5  # points a ruling line may lean
 UPRIGHT_SKEW = 0.1  # turned share of a character's matrix up to which it still reads as upright
 MAX_FORM_DEPTH = 4
+RECT = struct.Struct("4f")  # pdfium's FS_RECTF
 MAX_PATH_SEGMENTS = 50_000  # segments read for ruling lines at most (a map or a chart has more)
 
 
-@dataclass(frozen=True, slots=True)
-class Char:
-    """A printed character; coordinates in points from the top-left corner of the page as displayed."""
+class Char(NamedTuple):
+    """A printed character; coordinates in points from the top-left corner of the page as displayed. A
+    named tuple: a page has thousands, and a tuple is the quickest to make."""
     text: str
     x0: float
     x1: float
@@ -110,35 +114,76 @@ def _frame(page: pdfium.PdfPage) -> _Frame:
 
 def _chars(textpage: pdfium.PdfTextPage, frame: _Frame) -> tuple[list[Char], int]:
     """Upright printed characters (pdfium's generated spaces and line ends, and turned text such as a
-    watermark, left out) and the count of unmapped ones. The hot loop of the reader: calls bound locally."""
-    raw = textpage.raw
-    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-    get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    map_error, font_size = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetFontSize
-    get_box, get_matrix = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix
+    watermark, left out) and the count of unmapped ones. The hot loop of the reader: four calls a
+    character, through bindings that take plain addresses; the font size and matrix are read once a text
+    object (every character of one has the same)."""
+    raw, calls = _address(textpage.raw), _calls()
+    unicode, generated, map_error, box, text_object = (calls.unicode, calls.generated, calls.map_error, calls.box,
+                                                       calls.text_object)
+    rect = ctypes.create_string_buffer(RECT.size)  # an FS_RECTF: left, top, right, bottom
+    at, unpack = ctypes.addressof(rect), RECT.unpack_from
+    left, top = frame.left, frame.top
     straight = frame.rotation == 0
     chars: list[Char] = []
+    append = chars.append
     unreadable = 0
-    for k in range(textpage.count_chars()):
-        code = get_unicode(raw, k)
-        if code in (10, 13) or (code == 32 and is_generated(raw, k)):
+    current, size = None, 0.0
+    for k in range(calls.count(raw)):
+        code = unicode(raw, k)
+        if code in (10, 13) or (code == 32 and generated(raw, k)):
             continue
-        if (code < 32 or code in UNMAPPED or 0xE000 <= code <= 0xF8FF or code >= 0xF0000
-                or map_error(raw, k) == 1):
+        if code < 32 or code in UNMAPPED or 0xE000 <= code <= 0xF8FF or code >= 0xF0000 or map_error(raw, k) == 1:
             unreadable += 1
             continue
-        if not get_box(raw, k, rect) or not get_matrix(raw, k, matrix):
+        if not box(raw, k, at):
             continue
-        scale = _upright_scale(matrix, frame.rotation)
-        if not scale:
+        owner = text_object(raw, k)
+        if owner != current or owner is None:
+            current, size = owner, _size(textpage.raw, k, frame.rotation)
+        if not size:
             continue
+        x0, y0, x1, y1 = unpack(rect)  # PDF user space: y0 the top edge, y1 the bottom one
         if straight:
-            x0, top, x1, bottom = rect.left - frame.left, frame.top - rect.top, rect.right - frame.left, \
-                frame.top - rect.bottom
+            append(Char(chr(code), x0 - left, x1 - left, top - y0, top - y1, size))
         else:
-            x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
-        chars.append(Char(chr(code), x0, x1, top, bottom, font_size(raw, k) * scale))
+            a, b, c, d = frame.box(x0, y1, x1, y0)
+            append(Char(chr(code), a, c, b, d, size))
     return chars, unreadable
+
+
+def _size(raw: ctypes.c_void_p, k: int, rotation: int) -> float:
+    """The printed font size of character k, or 0.0 when it is not upright on the page as displayed."""
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFText_GetMatrix(raw, k, matrix):
+        return 0.0
+    return pdfium_c.FPDFText_GetFontSize(raw, k) * _upright_scale(matrix, rotation)
+
+
+@dataclass(frozen=True, slots=True)
+class _Calls:
+    """pdfium's per-character text functions bound with plain address and int arguments: ctypes then
+    converts no pointer types, which makes each call about a third cheaper."""
+    count: Any
+    unicode: Any
+    generated: Any
+    map_error: Any
+    box: Any
+    text_object: Any
+
+
+@cache
+def _calls() -> _Calls:
+    def bind(function: Any, restype: Any, *argtypes: Any) -> Any:
+        prototype = ctypes.CFUNCTYPE(restype, ctypes.c_void_p, *argtypes)
+        return prototype(_address(function))
+    i, v = ctypes.c_int, ctypes.c_void_p
+    return _Calls(bind(pdfium_c.FPDFText_CountChars, i), bind(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, i),
+                  bind(pdfium_c.FPDFText_IsGenerated, i, i), bind(pdfium_c.FPDFText_HasUnicodeMapError, i, i),
+                  bind(pdfium_c.FPDFText_GetLooseCharBox, i, i, v), bind(pdfium_c.FPDFText_GetTextObject, v, i))
+
+
+def _address(pointer: Any) -> int:
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
 def _upright_scale(m: pdfium_c.FS_MATRIX, rotation: int) -> float:
