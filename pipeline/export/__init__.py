@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .calendar import write_ics
 from .checklists import ALL, COLUMNS, Horizon, checklists
+from .forked import beside
 from .report import write_report
 from .tables import (
     Row,
@@ -76,12 +77,12 @@ def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str
     tables = {name: (columns_of(name), snapshot.rows[name]) for name in TABLES}
     history = {"runs": (RUN_COLUMNS, _dicts(RUN_COLUMNS, snapshot.runs)),
                "changes": (CHANGE_COLUMNS, _dicts(CHANGE_COLUMNS, _newest_first(snapshot.changes)))}
-    write_tables(out_dir, tables, history)
-    write_csv(out_dir / "changes.csv", *history["changes"])
     lists = _lists(tables, span)
-    write_checklist_folder(out_dir / "checklists", lists)
-    write_xlsx(out_dir / "checklists.xlsx", lists)
-    write_report(out_dir / "report", tables, snapshot.texts, lists, span)
+    with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists), sum(len(rows) for rows in lists.values())):
+        write_tables(out_dir, tables, history)
+        write_csv(out_dir / "changes.csv", *history["changes"])
+        write_checklist_folder(out_dir / "checklists", lists)
+        write_report(out_dir / "report", tables, snapshot.texts, lists, span)
     return lists
 
 
