@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import logging
+import marshal
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .rules import Entity, Rules
@@ -59,6 +62,7 @@ def _build(rules: Rules) -> Any:
     import spacy
 
     jieba.setLogLevel(logging.WARNING)
+    load_dictionary(jieba)
     for entity in rules.organizations + rules.roles:
         for word in (entity.name, *entity.aliases):
             # Only new words: boosting 学生 would split 学生社团 and make false roles.
@@ -78,3 +82,22 @@ def _patterns(entities: tuple[Entity, ...], label: str, prefixes: tuple[str, ...
     words = [(entity.name, word) for entity in entities for word in (entity.name, *entity.aliases)]
     return [{"label": label, "pattern": prefix + word, "id": name}
             for name, word in words for prefix in ("", *prefixes)]
+
+
+def load_dictionary(jieba: Any) -> None:
+    """jieba's default dictionary from jieba's own cache file, in one read: jieba reads that file with
+    marshal.load from the open file, 0.57 s here against 0.22 s for marshal.loads of its bytes, and every
+    run waits for it before its workers start. Without a cache yet (the first run on a machine) or with
+    another dictionary, jieba builds and loads it itself."""
+    tokenizer = jieba.dt
+    cache = Path(tokenizer.tmp_dir or tempfile.gettempdir()) / (tokenizer.cache_file or "jieba.cache")
+    if tokenizer.initialized or tokenizer.dictionary != jieba.DEFAULT_DICT or not cache.is_file():
+        tokenizer.initialize()
+        return
+    try:
+        freq, total = marshal.loads(cache.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):  # unreadable or stale: jieba builds it again
+        tokenizer.initialize()
+        return
+    with tokenizer.lock:
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
