@@ -304,6 +304,32 @@ def test_pdf_menu_bar_printed_over_a_table_dropped() -> None:
     assert second.tables[0].texts == (("服务期", "2天"), ("说明", "每次投放"))
 
 
+def _page(number: int, *lines: tuple[str, float]) -> PageDraft:
+    chars = [c for text, top in lines for c in _chars(text, 90, top, 14.0)]
+    return PageDraft(number, 842.0, tuple(find_lines(chars, number)), (), (), ())
+
+
+def test_pdf_issuer_header_of_a_two_page_notice_dropped() -> None:
+    """Page 1 carries the issuer's mark (its 文件 head, lower than a header stands); page 2 has the issuer's
+    name as its header, in the middle of a sentence running over the page break."""
+    first = _page(1, ("共青团白鹭海洋大学委员会文件", 148), ("辅导员每半年向校团委书面报告", 700))
+    second = _page(2, ("共青团白鹭海洋大学委员会", 45), ("一次工作月报。", 114))
+    one, two = drop_running_lines([first, second])
+    assert [line.text for line in one.lines] == ["共青团白鹭海洋大学委员会文件", "辅导员每半年向校团委书面报告"]
+    assert [line.text for line in two.lines] == ["一次工作月报。"]
+
+
+def test_pdf_top_line_of_page_two_that_is_no_issuer_header_kept() -> None:
+    """A heading at the top of page 2 that words of the title also hold is content."""
+    title = _page(1, ("关于做好党员教育培训工作的通知", 148))
+    heading = _page(2, ("党员教育培训工作", 60), ("各党支部要按计划开展学习。", 100))
+    assert [line.text for line in drop_running_lines([title, heading])[1].lines] == \
+        ["党员教育培训工作", "各党支部要按计划开展学习。"]
+    cut = _page(1, ("共青团白鹭海洋大学委员会办公室文件", 148))  # more than a 文件 longer than page 2's top line
+    issuer = _page(2, ("共青团白鹭海洋大学委员会", 45), ("一次工作月报。", 114))
+    assert drop_running_lines([cut, issuer])[1].lines[0].text == "共青团白鹭海洋大学委员会"
+
+
 def _part(page: int, texts: tuple[tuple[str, ...], ...], origin: tuple[tuple[tuple[int, int], ...], ...]
           ) -> TablePart:
     columns = (0.0, 100.0, 200.0)

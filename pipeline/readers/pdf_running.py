@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 BAND = 0.12  # share of the page height at the top and bottom where running headers and footers stand
 REPEAT_SHARE = 0.3  # of the pages a header or footer line must repeat on (and on two pages at least)
+ECHO_MIN_CHARS = 6  # a later page's top line this long that begins the first page's top line repeats it,
+ECHO_MAX_EXTRA = 4  # when the first page's line is at most this much longer (the 文件 of an issuer's mark)
 OVERLAY_MATCH = 0.7  # share of a running line's characters found in order, for a copy printed over content
 OVERLAY_MIN_CHARS = 6
 Y_TOLERANCE = 3.0  # points
@@ -44,6 +46,7 @@ def drop_running_lines(pages: list[PageDraft]) -> list[PageDraft]:
     candidates = {key: line for page in pages for line in page.lines if (key := _key(page, line))}
     overlays = [_overlays(page, seen, candidates) for page, seen in zip(pages, found)]
     repeats = Counter(key for seen, over in zip(found, overlays) for key in seen | set(over))
+    repeats.update(_echoes(pages))
     needed = max(2.0, REPEAT_SHARE * len(pages))
     out = []
     for page, over in zip(pages, overlays):
@@ -53,6 +56,26 @@ def drop_running_lines(pages: list[PageDraft]) -> list[PageDraft]:
             log.debug("page %d: dropped %d running lines", page.number,
                       len(page.lines) - len(lines) + bool(hidden))
         out.append(replace(page, lines=lines) if not hidden else _without(replace(page, lines=lines), hidden))
+    return out
+
+
+def _echoes(pages: list[PageDraft]) -> set[Key]:
+    """Top lines of later pages that begin the first page's topmost line, short of a few characters: the
+    issuer's name as the header of the pages after a first page that carries the issuer's mark instead
+    (共青团XX委员会 under 共青团XX委员会文件, which stands lower than a header). Each counts once more, as if
+    repeated on the first page, so a two-page notice loses that header too."""
+    top = min(pages[0].lines, key=lambda line: line.top, default=None) if pages else None
+    if top is None:
+        return set()
+    mark = top.text.replace(" ", "")
+    out = set()
+    for page in pages[1:]:
+        line = min(page.lines, key=lambda line: line.top, default=None)
+        key = _key(page, line) if line is not None else None
+        text = line.text.replace(" ", "") if line is not None else ""
+        if (key is not None and key[0] == "top" and len(text) >= ECHO_MIN_CHARS and mark.startswith(text)
+                and 0 < len(mark) - len(text) <= ECHO_MAX_EXTRA):
+            out.add(key)
     return out
 
 
