@@ -39,15 +39,16 @@ def write_report(folder: Path, tables: dict[str, Table], texts: dict[str, str], 
     tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder.parent))
     try:
         (tmp / "notices").mkdir()
-        index = env.get_template("index.html").render(css=css, **_index(documents, by_doc, progress, lists, span))
-        (tmp / "index.html").write_text(index, encoding="utf-8")
+        # Streamed to the file: a large run's index is megabytes, and its pieces would all be held at once.
+        env.get_template("index.html").stream(css=css, **_index(documents, by_doc, progress, lists, span)).dump(
+            str(tmp / "index.html"), encoding="utf-8")
         page = env.get_template("notice.html")
         for doc in documents:
             if doc.get("status") == "ok":
                 rows = by_doc.get(str(doc["source"]), [])
-                html = page.render(css=css, doc=_plain(doc), rows=[_notice_row(r) for r in rows],
-                                   segments=segments(texts.get(str(doc["source"]), ""), rows))
-                (tmp / "notices" / f"{doc['doc_id']}.html").write_text(html, encoding="utf-8")
+                page.stream(css=css, doc=_plain(doc), rows=[_notice_row(r) for r in rows],
+                            segments=segments(texts.get(str(doc["source"]), ""), rows)).dump(
+                    str(tmp / "notices" / f"{doc['doc_id']}.html"), encoding="utf-8")
         _switch(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
