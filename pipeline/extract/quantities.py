@@ -8,6 +8,8 @@ from functools import lru_cache
 from ..model import Per
 from ..rules import Rules, Term, Unit, alternation
 
+_MATCHERS: dict[int, tuple[Rules, tuple[re.Pattern[str], dict[str, Unit]]]] = {}  # by id of the rules
+
 NUMBER = r"\d+(?:\.\d+)?"
 PREFIX_GAP = 12  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
 
@@ -98,7 +100,15 @@ def _prefix(text: str, number_at: int, rules: Rules) -> Term | None:
 
 
 def _matcher(rules: Rules) -> tuple[re.Pattern[str], dict[str, Unit]]:
-    return _compile(rules.units, tuple(t.text for t in rules.comparator_suffixes), rules.range_separators, rules.half)
+    """The quantity pattern of these rules, kept with them: a cache keyed by the units themselves would
+    hash every unit on each clause."""
+    kept = _MATCHERS.get(id(rules))
+    if kept is None or kept[0] is not rules:
+        if len(_MATCHERS) >= 4:
+            _MATCHERS.clear()
+        kept = _MATCHERS[id(rules)] = (rules, _compile(rules.units, tuple(t.text for t in rules.comparator_suffixes),
+                                                       rules.range_separators, rules.half))
+    return kept[1]
 
 
 @lru_cache(maxsize=4)
