@@ -1,8 +1,10 @@
 """Clauses -> requirements: dates, quotas and recurrences found per comma part, one row each."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import partial
 
 from ..model import Clause, Comparator, Document, Per, ReqKind, Requirement, TimeKind, TimeValue
 from ..nlp import Mention, Tagger
@@ -42,20 +44,31 @@ class _Group:
 def extract(clauses: list[Clause], ctx: Context) -> list[Requirement]:
     """One row per obligation in reading order, numbered `<doc_id>-0001`…"""
     rows: list[Requirement] = []
-    subjects: dict[int, str] = {}
+    firsts: dict[int, Clause] = {}  # the first clause of each block: its actor acts in the block's later ones
     for clause in clauses:
         if ctx.rules.regexes.signature_date.match(clause.text):
             continue
-        mentions = ctx.tagger.mentions(clause.text)
-        subject = parties.actor(clause.text, 0, len(clause.text), mentions, ctx.rules)
-        subjects.setdefault(clause.block_index, subject)
-        fallback = subjects[clause.block_index] or subject or ctx.addressee
-        rows.extend(_clause_rows(clause, mentions, fallback, ctx))
+        first = firsts.setdefault(clause.block_index, clause)
+        rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
     unique = list(dict.fromkeys(rows))
     return [replace(r, req_id=f"{ctx.doc.doc_id}-{n:04d}") for n, r in enumerate(unique, start=1)]
 
 
-def _clause_rows(clause: Clause, mentions: tuple[Mention, ...], fallback: str, ctx: Context) -> list[Requirement]:
+def _parties(clause: Clause, first: Clause, ctx: Context) -> tuple[tuple[Mention, ...], str]:
+    """The organisations and roles named in the clause, and who acts when the clause names no one: the
+    actor of the block's first clause, else the clause's own, else the notice's addressee."""
+    mentions = ctx.tagger.mentions(clause.text)
+    subject = parties.actor(clause.text, 0, len(clause.text), mentions, ctx.rules)
+    if first is not clause:
+        named = ctx.tagger.mentions(first.text)
+        subject = parties.actor(first.text, 0, len(first.text), named, ctx.rules) or subject
+    return mentions, subject or ctx.addressee
+
+
+def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, ...], str]],
+                 ctx: Context) -> list[Requirement]:
+    """The clause's rows; `parties_of` (the tagger's work, most of a clause's cost) is called only for a
+    clause that has rows: most clauses have none."""
     text = clause.text
     values = resolve(text, ctx.ref, ctx.rules.time)
     quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values)]
@@ -68,11 +81,13 @@ def _clause_rows(clause: Clause, mentions: tuple[Mention, ...], fallback: str, c
     if not groups and emails:
         groups = [_Group(part=len(clause.parts) - 1)]
     parts = [(s - clause.char_start, e - clause.char_start) for s, e in clause.parts]
-    rows = []
+    rows: list[Requirement] = []
+    named: tuple[tuple[Mention, ...], str] | None = None
     for i, group in enumerate(groups):
         start, end = _row_span(parts, [g.part for g in groups], i)
         anchor = parts[group.part][0]
         for row in _group_rows(group, pers, text, ctx):
+            mentions, fallback = named = named or parties_of()
             rows.append(_finish(row, clause, (start, end, anchor), mentions, fallback, emails, ctx))
     return rows
 
