@@ -1,14 +1,17 @@
 """Throughput benchmark: the whole pipeline beside pdfplumber, pypdfium2 and offline peers, on one corpus.
 
     .venv/bin/pip install -e ".[bench]"
-    .venv/bin/python bench/run.py [--notices 200] [--seed 1] [--work DIR] [--markdown bench/results.md]
+    .venv/bin/python bench/run.py [--notices 200 1000] [--repeat 3] [--seed 1] [--work DIR] [--markdown bench/results.md]
 
-The corpus comes from bench/make_corpus.py (deterministic, with gold facts). On its PDF part, in one run:
-the whole pipeline (`notices run --full`, start-up and every output included) with 1 and 2 workers,
-pdfplumber alone (extract_text + extract_tables on every page), pypdfium2 alone (text of every page: the
-floor), and the peers that install and run offline here. The whole corpus (every format) is also run with
-2 workers. Memory is sampled every 50 ms over the run's process tree: the sum of PSS (each shared page
-counted once) and of RSS (shared pages counted in every process), and the largest single RSS.
+For each corpus size: the corpus comes from bench/make_corpus.py (deterministic, with gold facts). On its
+PDF part, in one run: the whole pipeline (`notices run --full`, start-up and every output included) with
+1 and 2 workers, pdfplumber alone (extract_text + extract_tables on every page), pypdfium2 alone (text of
+every page: the floor), and the peers that install and run offline here. The pipeline and pdfplumber are
+timed `--repeat` times each, taking the fastest run of each (the same rule for both: on a shared machine
+the fastest run is the one least disturbed); the pipeline's memory comes from one more run, as sampling
+it costs CPU. The whole corpus (every format) is also run with 2 workers.
+Memory is sampled every 50 ms over the run's process tree: the sum of PSS (each shared page counted once)
+and of RSS (shared pages counted in every process), and the largest single RSS.
 """
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +60,7 @@ class Measure:
 def corpus(work: Path, notices: int, seed: int) -> tuple[Path, dict]:
     """The corpus in work/corpus (made once for these settings)."""
     folder = work / "corpus"
+    work.mkdir(parents=True, exist_ok=True)
     manifest = folder / "manifest.json"
     if manifest.exists():
         data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -77,7 +83,10 @@ def pdf_part(folder: Path, manifest: dict, work: Path) -> tuple[Path, list[Path]
     return inbox, sorted(inbox.iterdir()), sum(int(e["pages"]) for e in files)
 
 
-def pipeline(name: str, inbox: Path, out: Path, workers: int, files: int, pages: int, gold: Path) -> Measure:
+def pipeline(name: str, inbox: Path, out: Path, workers: int, files: int, pages: int, gold: Path,
+             sample: bool = True) -> Measure:
+    """One `notices run`; with `sample`, its memory too (reading /proc/<pid>/smaps every 50 ms costs CPU
+    that a run on every core misses, so timed runs go without it)."""
     import psutil
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "pipeline", "run", str(inbox), "-o", str(out), "--today", TODAY,
@@ -86,6 +95,8 @@ def pipeline(name: str, inbox: Path, out: Path, workers: int, files: int, pages:
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parent = psutil.Process(proc.pid)
     pss = rss = largest = 0.0
+    if not sample:
+        proc.wait()
     while proc.poll() is None:
         try:
             tree = [parent, *parent.children(recursive=True)]
@@ -99,7 +110,34 @@ def pipeline(name: str, inbox: Path, out: Path, workers: int, files: int, pages:
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 3):
         raise SystemExit(f"{name}: notices run exited {proc.returncode}")
+    if not sample:
+        return Measure(name, seconds, files, pages, score=_score(out, gold))
     return Measure(name, seconds, files, pages, pss, rss, largest, _score(out, gold))
+
+
+SPIN = "x = 0\nfor i in range(30_000_000):\n    x += i"  # pure Python work, nothing shared
+
+
+def machine_scaling(repeat: int) -> float:
+    """What two workers can gain here at best: the same pure-Python loop as one process, then as two at
+    once; 2 x one / both (2.0 on two cores that do not slow each other down)."""
+    def wall(copies: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(copies)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+    one = min(wall(1) for _ in range(max(repeat, 1)))
+    both = min(wall(2) for _ in range(max(repeat, 1)))
+    return 2 * one / both
+
+
+def timed(run: Callable[..., Measure], repeat: int) -> Measure:
+    """The fastest of `repeat` runs without sampling memory, with the memory of one more run that samples
+    it."""
+    fastest = min((run(sample=False) for _ in range(max(repeat, 1))), key=lambda m: m.seconds)
+    memory = run(sample=True)
+    return replace(fastest, pss_mb=memory.pss_mb, rss_mb=memory.rss_mb, largest_mb=memory.largest_mb)
 
 
 def _score(out: Path, gold: Path) -> str:
@@ -162,32 +200,39 @@ def pdfminer_alone(paths: list[Path], pages: int) -> Measure:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notices", type=int, default=200)
+    parser.add_argument("--notices", type=int, nargs="+", default=[200, 1000], help="corpus sizes, one run each")
+    parser.add_argument("--repeat", type=int, default=3, help="timings of the pipeline and of pdfplumber, the fastest kept")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/notices-bench"))
     parser.add_argument("--markdown", type=Path, default=None, help="write the results here")
     args = parser.parse_args(argv)
-    args.work.mkdir(parents=True, exist_ok=True)
-    folder, manifest = corpus(args.work, args.notices, args.seed)
+    for notices in args.notices:
+        report = measure(args, notices, args.work / f"n{notices}")
+        print(report, flush=True)
+        if args.markdown:
+            write_section(args.markdown, report)
+    return 0
+
+
+def measure(args: argparse.Namespace, notices: int, work: Path) -> str:
+    """Every measure on a corpus of `notices`, as a results section."""
+    folder, manifest = corpus(work, notices, args.seed)
     gold = folder / "gold.jsonl"
-    inbox, paths, pages = pdf_part(folder, manifest, args.work)
+    inbox, paths, pages = pdf_part(folder, manifest, work)
+
     measures = [
-        pipeline("notices, 1 worker", inbox, args.work / "out1", 1, len(paths), pages, gold),
-        pipeline("notices, 2 workers", inbox, args.work / "out2", 2, len(paths), pages, gold),
-        pdfplumber_alone(paths, pages),
+        timed(partial(pipeline, "notices, 1 worker", inbox, work / "out1", 1, len(paths), pages, gold), args.repeat),
+        timed(partial(pipeline, "notices, 2 workers", inbox, work / "out2", 2, len(paths), pages, gold), args.repeat),
+        min((pdfplumber_alone(paths, pages) for _ in range(max(args.repeat, 1))), key=lambda m: m.seconds),
         pypdfium2_alone(paths, pages),
         pdfminer_alone(paths, pages),
     ]
     measures += [m for m in (pymupdf_alone(paths, pages, True), pymupdf_alone(paths, pages, False)) if m]
-    everything = pipeline("notices, 2 workers, whole corpus", folder / "inbox", args.work / "out_all", 2,
+    everything = pipeline("notices, 2 workers, whole corpus", folder / "inbox", work / "out_all", 2,
                           len(manifest["files"]), sum(int(e["pages"]) for e in manifest["files"]), gold)
-    startup = pipeline("notices, 1 worker, one short text notice (start-up)", _one_text(folder, manifest, args.work),
-                       args.work / "out0", 1, 1, 1, gold)
-    report = _report(args, manifest, measures, everything, startup)
-    print(report)
-    if args.markdown:
-        write_section(args.markdown, report)
-    return 0
+    startup = timed(partial(pipeline, "notices, 1 worker, one short text notice (start-up)",
+                            _one_text(folder, manifest, work), work / "out0", 1, 1, 1, gold), args.repeat)
+    return _report(args, notices, manifest, measures, everything, startup, machine_scaling(args.repeat))
 
 
 def _one_text(folder: Path, manifest: dict, work: Path) -> Path:
@@ -211,17 +256,19 @@ def write_section(path: Path, section: str) -> None:
     path.write_text("\n\n".join(["# Benchmarks", section.strip(), *kept]) + "\n", encoding="utf-8")
 
 
-def _report(args: argparse.Namespace, manifest: dict, measures: list[Measure], everything: Measure,
-            startup: Measure) -> str:
+def _report(args: argparse.Namespace, notices: int, manifest: dict, measures: list[Measure], everything: Measure,
+            startup: Measure, scaling: float) -> str:
     one, two, plumber = measures[0], measures[1], measures[2]
     pdfs = [e for e in manifest["files"] if e["format"] == "pdf"]
     lines = [
-        "## Throughput", "",
+        f"## Throughput: {notices} notices", "",
         (f"Machine: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}."), "",
-        (f"Command: `.venv/bin/python bench/run.py --notices {args.notices} --seed {args.seed}` "
+        (f"Command: `.venv/bin/python bench/run.py --notices {notices} --repeat {args.repeat} --seed {args.seed}` "
         f"(corpus: `bench/make_corpus.py`, {len(manifest['files'])} notices in every format; its PDF part: "
-        f"{len(pdfs)} files, {one.pages} pages, {sum(1 for e in pdfs if e['has_tables'])} with ruled tables)."), "",
+        f"{len(pdfs)} files, {one.pages} pages, {sum(1 for e in pdfs if e['has_tables'])} with ruled tables). "
+        f"The pipeline and pdfplumber: the fastest of {args.repeat} runs each (the pipeline's memory: one more run, "
+        "sampled every 50 ms); the others: one run."), "",
         "| on the PDF part | seconds | files/s | pages/s | peak PSS MB | peak RSS MB (sum) | largest RSS MB | score |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
@@ -230,7 +277,9 @@ def _report(args: argparse.Namespace, manifest: dict, measures: list[Measure], e
               "| score |"), "|---|---:|---:|---:|---:|---:|---:|---|", _row(everything), "",
               (f"- notices with 1 worker / pdfplumber alone: **{one.pages_per_s / plumber.pages_per_s:.2f}×** pages/s "
               "(the whole pipeline, start-up and every output included, against text and table extraction alone)."),
-              f"- 2 workers / 1 worker: **{two.pages_per_s / one.pages_per_s:.2f}×**.",
+              (f"- 2 workers / 1 worker: **{two.pages_per_s / one.pages_per_s:.2f}×**. The same pure-Python loop run "
+               f"as two processes at once rather than one gains {scaling:.2f}× on this machine (the two cores slow "
+               "each other down): the most two workers can gain here, before a run's serial start-up and outputs."),
               f"- notices with 1 worker / pypdfium2 text alone: {one.pages_per_s / measures[3].pages_per_s:.2f}×.",
               (f"- Fixed cost of a run (imports, rules, jieba's dictionary, spaCy, every output), as a run over "
               f"one short text notice: {startup.seconds:.1f} s; without it, 1 worker does "
