@@ -120,15 +120,16 @@ SPIN = "x = 0\nfor i in range(30_000_000):\n    x += i"  # pure Python work, not
 
 def machine_scaling(repeat: int) -> float:
     """What two workers can gain here at best: the same pure-Python loop as one process, then as two at
-    once; 2 x one / both (2.0 on two cores that do not slow each other down)."""
+    once, the fastest of at least 3 tries each; 2 x one / both (2.0 on two cores that do not slow each
+    other down)."""
     def wall(copies: int) -> float:
         start = time.perf_counter()
         procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(copies)]
         for proc in procs:
             proc.wait()
         return time.perf_counter() - start
-    one = min(wall(1) for _ in range(max(repeat, 1)))
-    both = min(wall(2) for _ in range(max(repeat, 1)))
+    one = min(wall(1) for _ in range(max(repeat, 3)))
+    both = min(wall(2) for _ in range(max(repeat, 3)))
     return 2 * one / both
 
 
@@ -278,8 +279,8 @@ def _report(args: argparse.Namespace, notices: int, manifest: dict, measures: li
               (f"- notices with 1 worker / pdfplumber alone: **{one.pages_per_s / plumber.pages_per_s:.2f}×** pages/s "
               "(the whole pipeline, start-up and every output included, against text and table extraction alone)."),
               (f"- 2 workers / 1 worker: **{two.pages_per_s / one.pages_per_s:.2f}×**. The same pure-Python loop run "
-               f"as two processes at once rather than one gains {scaling:.2f}× on this machine (the two cores slow "
-               "each other down): the most two workers can gain here, before a run's serial start-up and outputs."),
+               f"as two processes at once rather than one gains {scaling:.2f}× on this machine: about the most two "
+               "workers can gain here, before a run's serial start-up and outputs."),
               f"- notices with 1 worker / pypdfium2 text alone: {one.pages_per_s / measures[3].pages_per_s:.2f}×.",
               (f"- Fixed cost of a run (imports, rules, jieba's dictionary, spaCy, every output), as a run over "
               f"one short text notice: {startup.seconds:.1f} s; without it, 1 worker does "
