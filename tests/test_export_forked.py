@@ -22,6 +22,13 @@ from .conftest import SAMPLES
 TODAY = "2026-11-21"
 
 
+@pytest.fixture
+def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process as if it ran no other thread: earlier tests leave some (Dask's) in the test process,
+    and the writer then, rightly, runs in turn. The case with another thread is tested on its own."""
+    monkeypatch.setattr(beside_module.threading, "active_count", lambda: 1)
+
+
 def _pid_of_task(tmp_path: Path, rows: int) -> int:
     marker = tmp_path / "pid"
 
@@ -32,7 +39,7 @@ def _pid_of_task(tmp_path: Path, rows: int) -> int:
     return int(marker.read_text())
 
 
-def test_beside_forks_large_runs_only(tmp_path: Path) -> None:
+def test_beside_forks_large_runs_only(tmp_path: Path, one_thread: None) -> None:
     assert _pid_of_task(tmp_path, beside_module.FORK_FROM_ROWS) != os.getpid()
     assert _pid_of_task(tmp_path, beside_module.FORK_FROM_ROWS - 1) == os.getpid()
 
@@ -48,7 +55,7 @@ def test_beside_does_not_fork_with_other_threads(tmp_path: Path) -> None:
         other.join()
 
 
-def test_beside_raises_the_child_error_after_the_body(tmp_path: Path) -> None:
+def test_beside_raises_the_child_error_after_the_body(tmp_path: Path, one_thread: None) -> None:
     def full_disk() -> None:
         raise OSError(28, "No space left on device")
     done = []
@@ -57,21 +64,21 @@ def test_beside_raises_the_child_error_after_the_body(tmp_path: Path) -> None:
     assert done == ["body"] and caught.value.errno == 28
 
 
-def test_beside_body_error_wins_over_the_child_error() -> None:
+def test_beside_body_error_wins_over_the_child_error(one_thread: None) -> None:
     def failing() -> None:
         raise OSError(28, "No space left on device")
     with pytest.raises(KeyError), beside(failing, beside_module.FORK_FROM_ROWS):
         raise KeyError("body")
 
 
-def test_beside_reports_a_killed_child() -> None:
+def test_beside_reports_a_killed_child(one_thread: None) -> None:
     def killed() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     with pytest.raises(WriterFailed, match="signal 9"), beside(killed, beside_module.FORK_FROM_ROWS):
         pass
 
 
-def test_beside_sends_an_unpicklable_error_as_text() -> None:
+def test_beside_sends_an_unpicklable_error_as_text(one_thread: None) -> None:
     class Local(Exception):  # a local class does not pickle
         pass
 
@@ -103,7 +110,8 @@ def _sheets(path: Path) -> dict[str, list[tuple]]:
         book.close()
 
 
-def test_export_beside_writes_the_same_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_beside_writes_the_same_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              one_thread: None) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for path in sorted(SAMPLES.glob("*.txt")) + sorted(SAMPLES.glob("*.docx")):
@@ -124,7 +132,8 @@ def test_export_beside_writes_the_same_outputs(tmp_path: Path, monkeypatch: pyte
     assert _sheets(tmp_path / "beside" / "checklists.xlsx") == _sheets(tmp_path / "in_turn" / "checklists.xlsx")
 
 
-def test_export_beside_failure_leaves_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_beside_failure_leaves_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      one_thread: None) -> None:
     """The workbook's writer fails in its child (the disk fills up): the run fails with that error and
     every previous output stays as it was."""
     inbox = tmp_path / "inbox"
