@@ -101,3 +101,12 @@ def load_dictionary(jieba: Any) -> None:
         return
     with tokenizer.lock:
         tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+
+
+def release_dictionary(jieba: Any) -> None:
+    """Drop jieba's dictionary from this process; load_dictionary reads it again when needed. A run's
+    parent loads it only for its workers to share, and once they are done a large run's outputs want the
+    room (60 MB)."""
+    tokenizer = jieba.dt
+    with tokenizer.lock:
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, 0, False

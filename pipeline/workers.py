@@ -54,7 +54,20 @@ def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: in
 
     def process(items: list[Found]) -> Iterator[list[FileResult]]:
         yield from _run_pool(balanced(items, workers, batch_size), workers)
+        _release_models()
     return process
+
+
+def _release_models() -> None:
+    """The workers are done: this process needs their models no more, and its outputs want the room."""
+    global _WORKER
+    import jieba
+
+    from .nlp import release_dictionary
+    _WORKER = None
+    release_dictionary(jieba)
+    gc.unfreeze()
+    gc.collect()  # the tagger's objects hold cycles
 
 
 def balanced(items: list[Found], workers: int, batch_size: int) -> list[list[Found]]:

@@ -42,6 +42,19 @@ def test_workers_give_the_same_tables_as_one_process(inbox: Path, tmp_path: Path
     assert _tables(tmp_path / "here") == _tables(tmp_path / "one") == _tables(tmp_path / "two")
 
 
+def test_workers_run_leaves_no_models_in_the_parent(inbox: Path, tmp_path: Path) -> None:
+    """Once its workers are done, the run's process lets go of jieba's dictionary and the tagger (room for
+    the outputs); the next run loads them again and reads the same."""
+    import jieba
+
+    from pipeline import workers
+    first = run(inbox, tmp_path / "first", today=None, workers=2)
+    assert workers._WORKER is None and not jieba.dt.initialized and not jieba.dt.FREQ
+    second = run(inbox, tmp_path / "second", today=None, workers=2)
+    assert (first.files, first.failed) == (second.files, second.failed) == (15, 0)
+    assert _tables(tmp_path / "first") == _tables(tmp_path / "second")
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    workers: int) -> None:
