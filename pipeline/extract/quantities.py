@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..model import Per
 from ..rules import Rules, Term, Unit, alternation
@@ -111,7 +110,6 @@ def _matcher(rules: Rules) -> tuple[re.Pattern[str], dict[str, Unit]]:
     return kept[1]
 
 
-@lru_cache(maxsize=4)
 def _compile(units: tuple[Unit, ...], suffixes: tuple[str, ...], separators: tuple[str, ...],
              half: str) -> tuple[re.Pattern[str], dict[str, Unit]]:
     by_text = {u.text: u for u in units}

@@ -64,19 +64,23 @@ def _echoes(pages: list[PageDraft]) -> set[Key]:
     issuer's name as the header of the pages after a first page that carries the issuer's mark instead
     (共青团XX委员会 under 共青团XX委员会文件, which stands lower than a header). Each counts once more, as if
     repeated on the first page, so a two-page notice loses that header too."""
-    top = min(pages[0].lines, key=lambda line: line.top, default=None) if pages else None
-    if top is None:
+    first = _topmost(pages[0]) if pages else None
+    if first is None:
         return set()
-    mark = top.text.replace(" ", "")
+    mark = first.text.replace(" ", "")
     out = set()
     for page in pages[1:]:
-        line = min(page.lines, key=lambda line: line.top, default=None)
+        line = _topmost(page)
         key = _key(page, line) if line is not None else None
         text = line.text.replace(" ", "") if line is not None else ""
         if (key is not None and key[0] == "top" and len(text) >= ECHO_MIN_CHARS and mark.startswith(text)
                 and 0 < len(mark) - len(text) <= ECHO_MAX_EXTRA):
             out.add(key)
     return out
+
+
+def _topmost(page: PageDraft) -> Line | None:
+    return min(page.lines, key=lambda line: line.top, default=None)
 
 
 def _without(page: PageDraft, hidden: set[int]) -> PageDraft:
