@@ -1,6 +1,6 @@
 """`python -m pipeline ...` is the same as the `notices` command."""
 import sys
 
-from .cli import main
+from .cli import command
 
-sys.exit(main())
+sys.exit(command())

@@ -54,6 +54,43 @@ def test_cli_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "usage: notices" in capsys.readouterr().out
 
 
+def test_command_leaves_its_objects_to_the_exit(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The program returns main's exit code with the collector frozen, so Python's exit skips walking the
+    run's objects; main called from Python leaves the collector alone."""
+    import gc
+
+    from pipeline.cli import command
+    before = gc.get_freeze_count()
+    assert main(["--help"]) == 0 and gc.get_freeze_count() == before
+    monkeypatch.setattr("sys.argv", ["notices", "--help"])
+    try:
+        assert command() == 0
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+    assert "usage: notices" in capsys.readouterr().out
+
+
+def test_program_exit_keeps_the_log_and_outputs(tmp_path: Path) -> None:
+    """`python -m pipeline run` (the program's own exit, with the collector frozen): exit 3 for the bad
+    file, every output in place and the log file complete."""
+    import subprocess
+    import sys
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "003_790835e522af9ef0.txt", inbox)
+    (inbox / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(inbox), "-o", str(out)], check=False,
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.startswith("2 files: 1 ok, 1 failed;")
+    assert (out / "checklists.xlsx").stat().st_size > 0 and (out / "report" / "index.html").exists()
+    log = (out / "logs" / "notices.log").read_text(encoding="utf-8")
+    assert "empty.txt" in log and log.endswith("\n")
+
+
 def test_cli_broken_rules_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
