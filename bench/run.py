@@ -253,13 +253,18 @@ def _one_text(folder: Path, manifest: dict, work: Path) -> Path:
 
 
 def write_section(path: Path, section: str) -> None:
-    """Put `section` (from its '## ' heading on) into the results file, keeping the other scripts' sections."""
+    """Put `section` (from its '## ' heading on) into the results file: in place of the section with its
+    heading, else first; the other scripts' sections are kept, in their order."""
     title = section.splitlines()[0]
-    kept: list[str] = []
+    parts: list[str] = []
     if path.exists():
-        parts = path.read_text(encoding="utf-8").split("\n## ")
-        kept = ["## " + part.strip() for part in parts[1:] if ("## " + part).splitlines()[0] != title]
-    path.write_text("\n\n".join(["# Benchmarks", section.strip(), *kept]) + "\n", encoding="utf-8")
+        parts = ["## " + part.strip() for part in path.read_text(encoding="utf-8").split("\n## ")[1:]]
+    titles = [part.splitlines()[0] for part in parts]
+    if title in titles:
+        parts[titles.index(title)] = section.strip()
+    else:
+        parts.insert(0, section.strip())
+    path.write_text("\n\n".join(["# Benchmarks", *parts]) + "\n", encoding="utf-8")
 
 
 def _report(args: argparse.Namespace, notices: int, manifest: dict, measures: list[Measure], everything: Measure,
