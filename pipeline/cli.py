@@ -173,11 +173,16 @@ def _run(args: argparse.Namespace) -> int:
                           args.full, args.wait, progress.update, args.workers or _cores(), args.executor,
                           args.scheduler, args.db)
     except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
-        print(f"notices: error: {exc}" + (f" -- {exc.hint}" if exc.hint and not isinstance(exc, RuleError) else ""),
-              file=sys.stderr)
-        return BROKEN
+        return _broken(exc, with_hint=not isinstance(exc, RuleError))
     _print_summary(summary)
     return FILE_ERRORS if summary.failed else OK
+
+
+def _broken(exc: Exception, with_hint: bool) -> int:
+    """A set-up that cannot run (rules, lock, service, tool): its message, what to do, exit 1."""
+    hint = getattr(exc, "hint", "") if with_hint else ""
+    print(f"notices: error: {exc}" + (f" -- {hint}" if hint else ""), file=sys.stderr)
+    return BROKEN
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -198,9 +203,7 @@ def _watch(args: argparse.Namespace) -> int:
     try:
         watch(args.inbox, run_once, WatchOptions(args.settle, args.max_runs, args.idle_timeout), _print_summary)
     except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
-        print(f"notices: error: {exc}" + (f" -- {exc.hint}" if exc.hint and not isinstance(exc, RuleError) else ""),
-              file=sys.stderr)
-        return BROKEN
+        return _broken(exc, with_hint=not isinstance(exc, RuleError))
     except KeyboardInterrupt:
         pass
     return OK
