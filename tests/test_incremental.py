@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import os
 import shutil
@@ -14,13 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import run
+from pipeline import batch
 from pipeline.cli import main
 
-from .conftest import ROOT, SAMPLES
+from .conftest import AS_OF, ROOT, SAMPLES, TODAY
 
-TODAY = "2026-11-21"
 SEEDS = sorted(p for p in SAMPLES.glob("*.txt") if p.name.count(".") == 1)
+
+run = functools.partial(batch.run, today=AS_OF)  # as of TODAY, never the clock
 
 
 @pytest.fixture()
@@ -91,7 +93,7 @@ def test_incremental_removed_file_is_withdrawn(inbox: Path, tmp_path: Path) -> N
     summary = run(inbox, out)
     assert summary.removed == 1
     docs = {d["source"]: d for d in _rows(out, "documents")}
-    assert docs["002_92432040ea6714fc.txt"]["withdrawn"] == summary.started.date().isoformat()
+    assert docs["002_92432040ea6714fc.txt"]["withdrawn"] == TODAY  # the run's day, not the clock's
     rows = [r for r in _rows(out, "requirements") if r["source"] == "002_92432040ea6714fc.txt"]
     assert rows and all(r["withdrawn"] for r in rows)
     checklist = (out / "checklists.xlsx").stat().st_size and (out / "checklists").glob("*.csv")

@@ -20,7 +20,7 @@ from pipeline.model import RawDocument
 from pipeline.rules import Rules, load_rules
 
 from .bad.make_bad import text_pdf
-from .conftest import ROOT, SAMPLES
+from .conftest import AS_OF, ROOT, SAMPLES
 
 SEED = SAMPLES / "003_790835e522af9ef0.txt"
 
@@ -69,7 +69,7 @@ def test_limits_broken_file_lists_every_problem(tmp_path: Path) -> None:
 
 def test_limits_file_size(inbox: Path, tmp_path: Path, rules: Rules) -> None:
     (inbox / "m_big.txt").write_text(SEED.read_text(encoding="utf-8") * 200, encoding="utf-8")  # 1.8 MB
-    summary = run(inbox, tmp_path / "out", _with(rules, max_file_mb=1))
+    summary = run(inbox, tmp_path / "out", _with(rules, max_file_mb=1), today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
     error = _only_error(tmp_path / "out", "m_big.txt", "max_file_mb")
     assert "the file is 1.8 MB, more than 1 MB" in error["reason"]
@@ -78,7 +78,7 @@ def test_limits_file_size(inbox: Path, tmp_path: Path, rules: Rules) -> None:
 @pytest.mark.parametrize("pages, failed", [(30, 0), (31, 1)])
 def test_limits_pages(inbox: Path, tmp_path: Path, rules: Rules, pages: int, failed: int) -> None:
     (inbox / "m_long.pdf").write_bytes(text_pdf(pages))
-    summary = run(inbox, tmp_path / "out", _with(rules, max_pages=30))
+    summary = run(inbox, tmp_path / "out", _with(rules, max_pages=30), today=AS_OF)
     assert (summary.files, summary.failed) == (3, failed)
     if failed:
         assert "the PDF has 31 pages, more than 30" in _only_error(tmp_path / "out", "m_long.pdf", "max_pages")["reason"]
@@ -90,7 +90,7 @@ def test_limits_unpacked(inbox: Path, tmp_path: Path, rules: Rules) -> None:
         for info in old.infolist():
             new.writestr(info, old.read(info))
         new.writestr("word/media/padding.bin", b"\0" * (3 << 20))  # 3 MB that pack into 3 KB
-    summary = run(inbox, tmp_path / "out", _with(rules, max_unpacked_mb=2))
+    summary = run(inbox, tmp_path / "out", _with(rules, max_unpacked_mb=2), today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
     _only_error(tmp_path / "out", "m_packed.docx", "max_unpacked_mb")
 
@@ -116,7 +116,7 @@ def test_limits_time(inbox: Path, tmp_path: Path, rules: Rules, monkeypatch: pyt
     shutil.copy(SEED, inbox / "m_slow.txt")
     (inbox / "m_slow.txt").write_text(SEED.read_text(encoding="utf-8") + "\n慢\n", encoding="utf-8")
     started = time.monotonic()
-    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=2), workers=workers)
+    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=2), workers=workers, today=AS_OF)
     assert time.monotonic() - started < 60
     assert (summary.files, summary.failed) == (3, 1)
     error = _only_error(tmp_path / "out", "m_slow.txt", "max_seconds")
@@ -140,7 +140,7 @@ def test_limits_time_when_a_library_catches_the_error(inbox: Path, tmp_path: Pat
         return real(raw, rules)
     monkeypatch.setattr(batch, "normalize", normalize)
     (inbox / "m_slow.txt").write_text(SEED.read_text(encoding="utf-8") + "\n慢\n", encoding="utf-8")
-    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=1))
+    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=1), today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
     assert "took longer than 1 s" in _only_error(tmp_path / "out", "m_slow.txt", "max_seconds")["reason"]
 
@@ -149,7 +149,7 @@ def test_limits_hard_stop_for_a_worker_deaf_to_the_time_limit(inbox: Path, tmp_p
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     _slow_normalize(monkeypatch, block_alarm=True)
     (inbox / "m_slow.txt").write_text(SEED.read_text(encoding="utf-8") + "\n慢\n", encoding="utf-8")
-    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=1), workers=2)
+    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=1), workers=2, today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
     error = _only_error(tmp_path / "out", "m_slow.txt", "max_seconds")
     assert error["reason"] == "m_slow.txt: the worker was stopped after 6 s, stuck reading the file " \
@@ -165,7 +165,7 @@ def test_limits_memory_in_a_worker(inbox: Path, tmp_path: Path, rules: Rules, mo
         return real(raw, rules)
     monkeypatch.setattr(batch, "normalize", hungry)
     (inbox / "m_hungry.txt").write_text(SEED.read_text(encoding="utf-8") + "\n饿\n", encoding="utf-8")
-    summary = run(inbox, tmp_path / "out", _with(rules, max_memory_mb=512), workers=2)
+    summary = run(inbox, tmp_path / "out", _with(rules, max_memory_mb=512), workers=2, today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
     error = _only_error(tmp_path / "out", "m_hungry.txt", "max_memory_mb")
     assert "needed more memory than allowed (512 MB for a worker)" in error["reason"]
@@ -188,7 +188,7 @@ def test_limits_pending_batches_survive_a_crash(inbox: Path, tmp_path: Path, mon
     for n in range(8):
         (inbox / f"n{n}.txt").write_text(f"{text}\n{n}\n", encoding="utf-8")
     (inbox / "b_crash.txt").write_text(text + "\n!\n", encoding="utf-8")
-    summary = run(inbox, tmp_path / "out", workers=2)
+    summary = run(inbox, tmp_path / "out", workers=2, today=AS_OF)
     assert (summary.files, summary.failed) == (11, 1)
     assert [e["source"] for e in _errors(tmp_path / "out")] == ["b_crash.txt"]
     with (tmp_path / "out" / "documents.csv").open(encoding="utf-8-sig", newline="") as f:

@@ -23,7 +23,7 @@ from pipeline.readers.image import read_image
 from pipeline.readers.ocr import INSTALL_HINT, OcrLine, even_pages, load_engine, repair, to_draft
 from pipeline.readers.pdf import read_pdf
 
-from .conftest import ROOT
+from .conftest import ROOT, TODAY
 
 DATA = ROOT / "tests" / "data" / "ocr"
 PDF_DATA = ROOT / "tests" / "data" / "pdf"
@@ -242,7 +242,7 @@ def test_ocr_engine_missing_is_one_error_row_and_the_batch_goes_on(monkeypatch: 
     inbox.mkdir()
     shutil.copy(ROOT / "samples" / "003_790835e522af9ef0.txt", inbox)
     shutil.copy(DATA / "notice.png", inbox)
-    assert main(["run", str(inbox), "-o", str(tmp_path / "out")]) == 3
+    assert main(["run", str(inbox), "-o", str(tmp_path / "out"), "--today", TODAY]) == 3
     assert capsys.readouterr().out.startswith("2 files: 1 ok, 1 failed;")
     errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(errors) == 2

@@ -22,7 +22,7 @@ from pipeline.model import BlockKind, FileResult, Format, RawDocument
 from pipeline.readers import read
 from pipeline.readers.office import read_office
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, TODAY
 
 DATA = Path(__file__).resolve().parent / "data" / "office"
 # Skipped only on a machine without LibreOffice; CI must have it.
@@ -125,7 +125,7 @@ def test_office_missing_soffice_batch_goes_on(tmp_path: Path, monkeypatch: pytes
     shutil.copy(DATA / "notice.doc", inbox)
     shutil.copy(SAMPLES / "003_790835e522af9ef0.txt", inbox)
     _hide_soffice(monkeypatch, tmp_path)
-    assert main(["run", str(inbox), "-o", str(tmp_path / "out")]) == 3
+    assert main(["run", str(inbox), "-o", str(tmp_path / "out"), "--today", TODAY]) == 3
     assert capsys.readouterr().out.startswith("2 files: 1 ok, 1 failed;")
     errors = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig").splitlines()
     row = ('notice.doc,read,"notice.doc: reading .doc files needs LibreOffice (soffice), which is not installed",'

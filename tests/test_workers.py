@@ -13,7 +13,7 @@ import pytest
 from pipeline import batch
 from pipeline.batch import run
 
-from .conftest import SAMPLES
+from .conftest import AS_OF, SAMPLES
 
 SEEDS = sorted(p for p in SAMPLES.glob("*.txt") if p.name.count(".") == 1)
 
@@ -35,9 +35,9 @@ def _tables(out: Path) -> dict[str, str]:
 
 
 def test_workers_give_the_same_tables_as_one_process(inbox: Path, tmp_path: Path) -> None:
-    here = run(inbox, tmp_path / "here", today=None, workers=0)  # in this process
-    one = run(inbox, tmp_path / "one", today=None, workers=1)
-    two = run(inbox, tmp_path / "two", today=None, workers=2)
+    here = run(inbox, tmp_path / "here", today=AS_OF, workers=0)  # in this process
+    one = run(inbox, tmp_path / "one", today=AS_OF, workers=1)
+    two = run(inbox, tmp_path / "two", today=AS_OF, workers=2)
     assert (here.files, here.failed) == (one.files, one.failed) == (two.files, two.failed) == (15, 0)
     assert _tables(tmp_path / "here") == _tables(tmp_path / "one") == _tables(tmp_path / "two")
 
@@ -48,9 +48,9 @@ def test_workers_run_leaves_no_models_in_the_parent(inbox: Path, tmp_path: Path)
     import jieba
 
     from pipeline import workers
-    first = run(inbox, tmp_path / "first", today=None, workers=2)
+    first = run(inbox, tmp_path / "first", today=AS_OF, workers=2)
     assert workers._WORKER is None and not jieba.dt.initialized and not jieba.dt.FREQ
-    second = run(inbox, tmp_path / "second", today=None, workers=2)
+    second = run(inbox, tmp_path / "second", today=AS_OF, workers=2)
     assert (first.files, first.failed) == (second.files, second.failed) == (15, 0)
     assert _tables(tmp_path / "first") == _tables(tmp_path / "second")
 
@@ -66,7 +66,7 @@ def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path, 
         return real(path, source, rules, tagger, fail_fast)
     monkeypatch.setattr(batch, "process_file", crash_on_marked)  # inherited by the forked workers
     shutil.copy(SEEDS[1], inbox / "crash_me.txt")
-    summary = run(inbox, tmp_path / "out", workers=workers)
+    summary = run(inbox, tmp_path / "out", workers=workers, today=AS_OF)
     assert (summary.files, summary.failed) == (16, 1)
     errors = list(csv.DictReader(io.StringIO(_tables(tmp_path / "out")["errors"])))
     assert [(e["source"], e["stage"]) for e in errors] == [("crash_me.txt", "read")]
