@@ -8,12 +8,14 @@ from datetime import date
 from pathlib import Path
 
 from . import runner
+from .doctype import classify
 from .errors import PipelineError
 from .extract import Context, extract
 from .limits import out_of_memory, time_limit
 from .metadata import extract_metadata, reference_date
 from .model import (
     DocMeta,
+    DocType,
     DocumentRecord,
     ErrorRecord,
     FileResult,
@@ -23,7 +25,7 @@ from .model import (
     Stage,
     Status,
 )
-from .nlp import Tagger
+from .nlp import ORG, Tagger
 from .normalize import normalize
 from .organizations import canonical, issuer_of
 from .plan import Found
@@ -35,8 +37,10 @@ from .segment import segment
 
 log = logging.getLogger(__name__)
 
-SKIPPED_NAMES = ("readme",)
-HORIZON_MONTHS = 12  # a folder's own README describes the folder, it is not a notice
+HORIZON_MONTHS = 12
+# documents.csv's note on a file read whole that is no notice (its people read Chinese).
+NOT_A_NOTICE = {DocType.form: "空白表格或模板，不是通知：不列事项",
+                DocType.other: "不是通知（新闻、说明文件或链接列表）：不列事项"}
 
 
 @dataclass
@@ -68,16 +72,22 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     tracker.stage = Stage.progress
     items, table_blocks = extract_progress(doc, rules, meta.as_of or ref)
     tracker.stage = Stage.segment
-    clauses = [c for c in segment(doc, rules) if c.block_index not in table_blocks]
+    title_start, title_end = meta.title_span
+    clauses = [c for c in segment(doc, rules) if c.block_index not in table_blocks
+               and not (title_start <= c.char_start and c.char_end <= title_end)]
     tracker.stage = Stage.extract
     named = tagger.mentions(meta.addressee)
-    addressee = named[0].name if named else meta.addressee
+    units = [m.name for m in named if m.label == ORG]
+    addressee = units[0] if units else "" if named else meta.addressee  # people addressed are no unit
     issuer = issuer_of(meta.issuer, rules)
-    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer))
+    doc_type = classify(doc, meta, bool(items), rules)
+    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer)) \
+        if doc_type.has_requirements() else []
     as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
     items = [replace(i, as_of=i.as_of or as_of, lead_org=canonical(i.lead_org, rules),
                      partner_orgs=tuple(canonical(p, rules) for p in i.partner_orgs)) for i in items]
-    record = _record(raw, doc.doc_id, replace(meta, as_of=as_of, issuer=issuer.name))
+    record = replace(_record(raw, doc.doc_id, replace(meta, as_of=as_of, issuer=issuer.name)), doc_type=doc_type,
+                     error="" if doc_type.has_requirements() else NOT_A_NOTICE[doc_type])
     return FileResult(document=record, requirements=tuple(requirements), progress=tuple(items), text=doc.text)
 
 

@@ -5,7 +5,7 @@ import argparse
 import json
 import logging
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,7 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=_evaluate)
 
     when = sub.add_parser("when", help="resolve Chinese time expressions (one JSON object per expression)")
-    when.add_argument("--ref", required=True, type=_iso_date, help="the notice's date, YYYY-MM-DD")
+    when.add_argument("--ref", required=True, type=_iso_moment,
+                      help="the notice's date, YYYY-MM-DD, or the moment they are read from, YYYY-MM-DDTHH:MM")
+    when.add_argument("--prefer-future", action="store_true",
+                      help="a date without a year already past at --ref is next year's (as in a reminder)")
     when.add_argument("text", nargs="+", help="texts to read, or - to read one per line from stdin")
     when.set_defaults(handler=_when)
 
@@ -128,6 +131,15 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def _iso_moment(text: str) -> date | datetime:
+    """A day, or a moment to the minute (2小时内 and 从现在到八点 count from it)."""
+    try:
+        return datetime.fromisoformat(text) if "T" in text or " " in text.strip() else date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM): {text!r}") \
+            from None
 
 
 def _engine_options(parser: argparse.ArgumentParser) -> None:
@@ -265,7 +277,7 @@ def _when(args: argparse.Namespace) -> int:
     from .timex import resolve, to_json
     texts = sys.stdin.read().splitlines() if args.text == ["-"] else args.text
     for text in texts:
-        for value in resolve(text, args.ref):
+        for value in resolve(text, args.ref, prefer_future=args.prefer_future):
             print(json.dumps(to_json(value), ensure_ascii=False))
     return OK
 

@@ -12,10 +12,12 @@ from .timex import resolve
 
 HEAD_LINES = 25  # title, 发文字号 and addressee stand in the first lines
 SIGNERS = 6  # units that may sign one notice together
+ATTACHMENT_LINES = 20  # the list of attachments under a signature is shorter than this
 SIGNER_MAX = 40
 TITLE_MIN, TITLE_MAX = 6, 100
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
 DATE_REF = date(2000, 1, 1)
+SIGNER_NOTE = re.compile(r"\([^()]{2,30}\)")  # (电子信息工程学院), (潍坊市大数据局代章) under a signer
 INFERRED = {"year_inferred", "relative", "date_inferred"}
 
 
@@ -44,7 +46,8 @@ def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     if issued_on is None:
         issued_on = _to_date(_meta(lines, r.meta_time))
     return DocMeta(title=title, issuer=issuer, doc_number=_doc_number(head, rules), issued_on=issued_on,
-                   addressee=_addressee(doc, head, title_line, rules), as_of=_to_date(_search(lines, r.as_of)))
+                   addressee=_addressee(doc, head, title_line, rules), as_of=_to_date(_search(lines, r.as_of)),
+                   title_span=(title_line.start, title_line.end) if title_line else (0, 0))
 
 
 def reference_date(doc: Document, meta: DocMeta, fallback: date, rules: Rules) -> tuple[date, bool]:
@@ -101,11 +104,14 @@ def _first(lines: list[Line], pattern: re.Pattern[str]) -> str:
 
 
 def _title(lines: list[Line], rules: Rules) -> Line | None:
-    """The first line that reads as a title (…的通知, …方案); else the first top-level heading."""
+    """The first line that reads as a title (…的通知, …方案); else the first top-level heading; else a
+    first line that stands alone above the text (…注意事项, …报名表)."""
     candidates = [line for line in lines if _may_be_title(line, rules)]
     titled = next((line for line in candidates if rules.regexes.title.search(rules.regexes.title_label.sub("", line.text))),
                   None)
-    return titled or next((line for line in candidates if line.heading == 1), None)
+    opening = [line for line in lines if not line.boilerplate and not rules.regexes.title_skip.match(line.text)]
+    first = next((line for line in opening[:1] if line in candidates), None)
+    return titled or next((line for line in candidates if line.heading == 1), None) or first
 
 
 def _may_be_title(line: Line, rules: Rules) -> bool:
@@ -113,7 +119,8 @@ def _may_be_title(line: Line, rules: Rules) -> bool:
     text = r.title_label.sub("", line.text)
     return (not line.boilerplate and line.standalone and TITLE_MIN <= len(text) <= TITLE_MAX
             and not (r.title_skip.match(text) or r.doc_number.match(text) or r.file_header.match(text))
-            and not r.terminal_punct.search(text))
+            and not r.terminal_punct.search(text)
+            and not any(h.regex.match(text) for h in rules.headings))  # 二、征求意见 is a section, not the title
 
 
 def _doc_number(lines: list[Line], rules: Rules) -> str:
@@ -148,20 +155,43 @@ def _signature(lines: list[Line], rules: Rules) -> tuple[int, date | None]:
 
 
 def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -> str:
-    """The units signed right above the signature date (several when a notice is issued jointly)."""
+    """The units signed right above the signature date (several when a notice is issued jointly; a line
+    in brackets under one, (电子信息工程学院) or (潍坊市大数据局代章), goes with it). A notice signed with no
+    date is signed above its list of attachments."""
+    if at < 0:
+        at = _before_attachments(lines, rules)
     units: list[str] = []
-    for line in reversed(lines[max(0, at - SIGNERS):max(0, at)]):
+    note = ""
+    for line in reversed(lines[max(0, at - SIGNERS - 1):max(0, at)]):
         text = line.text
+        if not units and not note and SIGNER_NOTE.fullmatch(text):
+            note = as_written(doc, line.start, line.end, rules)
+            continue
         if len(text) > SIGNER_MAX or rules.regexes.terminal_punct.search(text) \
                 or any(h.regex.match(text) for h in rules.headings) or not any(text.endswith(h) for h in rules.org_heads):
             break
-        units.insert(0, as_written(doc, line.start, line.end, rules))
+        units.insert(0, as_written(doc, line.start, line.end, rules) + note)
+        note = ""
     return "、".join(units)
 
 
+def _before_attachments(lines: list[Line], rules: Rules) -> int:
+    """Where a notice signed with no date is signed: the last unit line standing at the end or right
+    above an attachment (附件1:…); -1 when none."""
+    r = rules.regexes
+    for i in range(len(lines) - 1, max(-1, len(lines) - ATTACHMENT_LINES), -1):
+        text = lines[i].text
+        closing = i + 1 == len(lines) or r.title_skip.match(lines[i + 1].text) or r.title_label.match(lines[i + 1].text)
+        signer = SIGNER_NOTE.fullmatch(text) or (len(text) <= SIGNER_MAX and any(text.endswith(h) for h in rules.org_heads))
+        if closing and signer:
+            return i + 1
+    return -1
+
+
 def _title_issuer(title: str, rules: Rules) -> str:
+    """The unit a title opens with: 国务院办公厅关于…, 计算机学院(电子信息工程学院)2018届…通知."""
     m = rules.regexes.title_issuer.match(title)
-    if m and any(m.group("value").endswith(h) for h in rules.org_heads):
+    if m and any(SIGNER_NOTE.sub("", m.group("value")).endswith(h) for h in rules.org_heads):
         return m.group("value")
     return ""
 

@@ -86,6 +86,27 @@ class ProgressStatus(str, Enum):
     delayed = "delayed"
 
 
+class DocType(str, Enum):
+    """What a file is (SPEC documents.doc_type); a form or anything not a notice gives no requirements."""
+    notice = "通知"
+    circular = "通告"
+    announcement = "公告"
+    plan = "方案"
+    opinion = "意见"
+    measures = "办法"
+    regulation = "规定"
+    points = "要点"
+    guide = "指南"
+    letter = "函"
+    minutes = "纪要"
+    progress = "进展表"
+    form = "表格"
+    other = "其他"
+
+    def has_requirements(self) -> bool:
+        return self not in (DocType.form, DocType.other)
+
+
 class TimeKind(str, Enum):
     date = "date"
     datetime = "datetime"
@@ -244,6 +265,7 @@ class Requirement:
     rule_id: str = ""
     flags: tuple[str, ...] = ()
     subject: str = ""  # the subject line an e-mail must carry (邮件主题为…)
+    evidence: str = ""  # `text` as the notice writes it (its numerals, punctuation and spacing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +284,7 @@ class DocumentRecord:
     error: str = ""
     sha256: str = ""
     attachments: tuple[str, ...] = ()
+    doc_type: DocType | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +324,7 @@ class DocMeta:
     issued_on: date | None = None
     addressee: str = ""
     as_of: date | None = None
+    title_span: tuple[int, int] = (0, 0)  # the title line in the normalised text: a name, never a duty
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ BLOCK_SEP = "\n\n"
 WRAP_SHARE = 0.85  # a line this full of its block's width was wrapped, not ended
 MIN_WRAP_WIDTH = 15
 MIN_JOIN_LINE = 20  # a shorter line before a page break is a heading or signature, not a wrap
+EVIDENCE_SLACK = 3  # a raw span this many times its normalised length crosses something dropped between
 
 
 @dataclass
@@ -75,6 +76,27 @@ def as_written(doc: Document, start: int, end: int, rules: Rules) -> str:
         return doc.text[start:end]
     raw = doc.raw_text[to_raw(doc, start):to_raw(doc, end - 1) + 1].replace("\n", " ")
     return _spacing(_nfkc(_cut_inline(_Text(raw, list(range(len(raw)))), rules))).chars.strip()
+
+
+def as_evidence(doc: Document, start: int, end: int, rules: Rules) -> str:
+    """A span of the normalised text as the notice writes it, for people to quote: its own numerals,
+    full-width punctuation and spacing; only the line breaks of wrapped lines and inline boilerplate
+    (page numbers inside a paragraph) go. The normalised text where the map cannot say."""
+    if end <= start or not doc.offset_map:
+        return doc.text[start:end]
+    raw_start, raw_end = to_raw(doc, start), to_raw(doc, end - 1) + 1
+    if raw_end <= raw_start or raw_end - raw_start > EVIDENCE_SLACK * (end - start):
+        return doc.text[start:end]
+    raw = doc.raw_text[raw_start:raw_end]
+    raw = _cut_inline(_Text(raw, list(range(len(raw)))), rules).chars
+    return re.sub(r"[ \t\u3000]*\n[ \t\u3000]*", _line_join, raw).strip()
+
+
+def _line_join(m: re.Match[str]) -> str:
+    """A wrapped line joins its next one with nothing between Chinese text, a space between words."""
+    s, at = m.string, m.start()
+    before, after = s[at - 1:at], s[m.end():m.end() + 1]
+    return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
 
 
 def normalize_text(text: str, rules: Rules) -> str:

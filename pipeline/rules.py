@@ -11,15 +11,17 @@ import yaml
 
 from .errors import RuleError
 from .limits import Limits, parse_limits
+from .model import DocType
 from .timex import TimeRules, parse_time_rules
 
 FILES = ("units.yaml", "comparators.yaml", "periods.yaml", "statuses.yaml", "numerals.yaml",
          "organizations.yaml", "roles.yaml", "boilerplate.yaml", "patterns.yaml", "verbs.yaml",
-         "progress.yaml", "time.yaml", "limits.yaml")
+         "progress.yaml", "time.yaml", "limits.yaml", "doc_types.yaml")
 COMPARATORS = (">=", "<=", "=", "~", "range")
 PERS = ("day", "week", "month", "quarter", "semester", "half-year", "year", "item")
 STATUSES = ("done", "in_progress", "partial", "not_started", "delayed")
 UNIT_KINDS = ("time", "count", "length", "people", "percent", "money")
+DOC_TYPES = tuple(t.value for t in DocType)
 PROGRESS_FIELDS = ("category", "seq", "item", "description", "lead_org", "partner_orgs", "period", "status")
 
 
@@ -88,6 +90,17 @@ class Regexes:
 
 
 @dataclass(frozen=True, slots=True)
+class DocTypeRules:
+    """doc_types.yaml: what tells a notice from a form, a news item, a README or a list of links."""
+    genres: tuple[Pattern, ...]  # value: the doc_type a title closing with the match has
+    form_titles: tuple[Pattern, ...]
+    form_blanks: tuple[Pattern, ...]
+    news: tuple[Pattern, ...]
+    readme: tuple[Pattern, ...]
+    link_list: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     directory: Path
     version: str
@@ -134,6 +147,7 @@ class Rules:
     progress_min_columns: int
     time: TimeRules
     limits: Limits
+    doc_types: DocTypeRules
 
 
 def default_rules_dir() -> Path:
@@ -298,7 +312,18 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         progress_min_columns=_int(progress, "progress.yaml", "min_columns", check),
         time=parse_time_rules(data["time.yaml"], check.problems, "time.yaml"),
         limits=parse_limits(data["limits.yaml"], check.problems),
+        doc_types=_doc_types(data["doc_types.yaml"], check),
     )
+
+
+def _doc_types(data: object, check: _Checker) -> DocTypeRules:
+    file = "doc_types.yaml"
+    genres = check.patterns(data, file, "genres", "doc_type")
+    for g in genres:
+        check.one_of({"id": g.id, "doc_type": g.value}, file, "doc_type", DOC_TYPES)
+    return DocTypeRules(genres=genres, form_titles=check.patterns(data, file, "form_titles"),
+                        form_blanks=check.patterns(data, file, "form_blanks"), news=check.patterns(data, file, "news"),
+                        readme=check.patterns(data, file, "readme"), link_list=check.patterns(data, file, "link_list"))
 
 
 def _units(data: object, check: _Checker) -> tuple[Unit, ...]:

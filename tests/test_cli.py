@@ -111,7 +111,24 @@ def test_cli_when_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_when_bad_ref_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["when", "--ref", "2017/06/19", "6月30日前"]) == 2
-    assert "not a date in YYYY-MM-DD form: '2017/06/19'" in capsys.readouterr().err
+    assert "not a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM): '2017/06/19'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("ref, text, start, end", [
+    ("2021-06-14T09:30", "从现在到八点", "2021-06-14T09:30", "2021-06-14T20:00"),  # 08:00 is past: the evening
+    ("2021-06-14T07:00", "从现在到八点", "2021-06-14T07:00", "2021-06-14T08:00"),
+    ("2021-06-14T09:30", "2小时后", "2021-06-14T11:30", "2021-06-14T11:30"),
+])
+def test_cli_when_ref_moment(capsys: pytest.CaptureFixture[str], ref: str, text: str, start: str, end: str) -> None:
+    assert main(["when", "--ref", ref, text]) == 0
+    value = json.loads(capsys.readouterr().out)
+    assert (value["start"], value["end"]) == (start, end)
+
+
+@pytest.mark.parametrize("options, end", [([], "2021-03-01"), (["--prefer-future"], "2022-03-01")])
+def test_cli_when_prefer_future(capsys: pytest.CaptureFixture[str], options: list[str], end: str) -> None:
+    assert main(["when", "--ref", "2021-06-14", *options, "3月1日前"]) == 0
+    assert json.loads(capsys.readouterr().out)["end"] == end
 
 
 def test_cli_evaluate_prints_summary(samples_output: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import BlockKind, Format, RawBlock, RawDocument
-from pipeline.normalize import normalize, normalize_text, to_raw
+from pipeline.normalize import as_evidence, normalize, normalize_text, to_raw
 from pipeline.rules import Rules
 
 
@@ -92,3 +92,16 @@ def test_normalize_table_cells_have_spans(rules: Rules) -> None:
     doc = normalize(raw, rules)
     cells = doc.blocks[0].cells
     assert [doc.text[c.char_start:c.char_end] for c in cells] == ["一级", "三级", "1.党组织", "每年至少研究2次"]
+
+
+@pytest.mark.parametrize("raw, clause, evidence", [
+    ("请于６月３０日前报送机关党委，电子版发送至x@y.cn。", "请于6月30日前报送机关党委,电子版发送至x@y.cn",
+     "请于６月３０日前报送机关党委，电子版发送至x@y.cn"),
+    ("党员每年集中学习时间不少于三十二学时。", "党员每年集中学习时间不少于32学时", "党员每年集中学习时间不少于三十二学时"),
+    ("每篇学习体会不少于八百字，全年撰写学习体会\n不少于三篇。", "全年撰写学习体会不少于3篇", "全年撰写学习体会不少于三篇"),
+])
+def test_normalize_evidence_is_the_clause_as_written(rules: Rules, raw: str, clause: str, evidence: str) -> None:
+    """SPEC evidence: the clause with the notice's own numerals and punctuation; a wrapped line joins."""
+    doc = normalize(RawDocument("n.txt", Path("n.txt"), Format.txt, (RawBlock(BlockKind.paragraph, raw),)), rules)
+    start = doc.text.index(clause)
+    assert as_evidence(doc, start, start + len(clause), rules) == evidence

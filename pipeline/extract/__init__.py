@@ -1,6 +1,7 @@
 """Clauses -> requirements: dates, quotas and recurrences found per comma part, one row each."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -8,6 +9,7 @@ from functools import partial
 
 from ..model import Clause, Comparator, Document, Per, ReqKind, Requirement, TimeKind, TimeValue
 from ..nlp import Mention, Tagger
+from ..normalize import as_evidence
 from ..organizations import Issuer, in_notice
 from ..rules import Rules
 from ..timex import resolve
@@ -50,8 +52,20 @@ def extract(clauses: list[Clause], ctx: Context) -> list[Requirement]:
             continue
         first = firsts.setdefault(clause.block_index, clause)
         rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
-    unique = list(dict.fromkeys(rows))
+    unique = _main_actor_for_the_rest(list(dict.fromkeys(rows)), ctx)
     return [replace(r, req_id=f"{ctx.doc.doc_id}-{n:04d}") for n, r in enumerate(unique, start=1)]
+
+
+def _main_actor_for_the_rest(rows: list[Requirement], ctx: Context) -> list[Requirement]:
+    """A notice with no addressee line (a branch's own rules, a forwarded task list) still speaks to
+    someone: the unit its other duties name most often acts in a duty that names none."""
+    if ctx.addressee:
+        return rows
+    named = Counter(r.organization for r in rows if r.organization and r.organization != ctx.issuer.name)
+    if not named:
+        return rows
+    main = named.most_common(1)[0][0]
+    return [r if r.organization else replace(r, organization=main) for r in rows]
 
 
 def _parties(clause: Clause, first: Clause, ctx: Context) -> tuple[tuple[Mention, ...], str]:
@@ -263,8 +277,7 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentio
     text, rules = clause.text, ctx.rules
     organization = (parties.actor(text, start, end, mentions, rules)
                     or parties.actor(text, 0, start, mentions, rules) or fallback)
-    audience = parties.audience(text, start, end, mentions, rules) \
-        if row.kind in (ReqKind.quota, ReqKind.recurring) else ""
+    audience = parties.audience(text, start, end, mentions, rules)
     dated = row.kind in (ReqKind.deadline, ReqKind.event, ReqKind.window, ReqKind.submission)
     recipient = parties.recipient(text, start, end, mentions, rules) or (
         parties.recipient(text, 0, len(text), mentions, rules) if dated else "")
@@ -281,7 +294,8 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentio
                    emails=emails if kind in (ReqKind.deadline, ReqKind.event, ReqKind.submission, ReqKind.window)
                    else (), subject=_subject(text, rules) if emails else "",
                    page=clause.page if ctx.doc.pages else None,
-                   char_start=clause.char_start + start, char_end=clause.char_start + end)
+                   char_start=clause.char_start + start, char_end=clause.char_start + end,
+                   evidence=as_evidence(ctx.doc, clause.char_start + start, clause.char_start + end, rules))
 
 
 def _emails(text: str, rules: Rules) -> tuple[str, ...]:

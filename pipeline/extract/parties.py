@@ -26,17 +26,15 @@ def recipient(text: str, start: int, end: int, mentions: tuple[Mention, ...], ru
 
 
 def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
-    """Who must act in text[start:end]: the unit of 以…为单位, else a unit or role followed by 要/应/须…
-    or asked by 请, else the first one named; never a recipient or a quoted name."""
+    """The unit that must act in text[start:end]: the unit of 以…为单位, else the unit or people followed by
+    要/应/须… or asked by 请, else the first named; never a recipient or a quoted name. SPEC organization is
+    never a role: where people act (党员要…) the answer is empty and the caller falls back to their unit."""
     free = [m for m in _free(text, mentions, rules) if start <= m.start < end]
     before, after = rules.as_unit
-    for m in free:
-        if text[:m.start].endswith(before) and text[m.end:].startswith(after):
-            return m.name
-    for m in free:
-        if _before_modal(text, m.end, rules) or _after_request(text, m.start, rules):
-            return m.name
-    return free[0].name if free else ""
+    subject = next((m for m in free if text[:m.start].endswith(before) and text[m.end:].startswith(after)), None) \
+        or next((m for m in free if _before_modal(text, m.end, rules) or _after_request(text, m.start, rules)), None) \
+        or next(iter(free), None)
+    return subject.name if subject is not None and subject.label == ORG else ""
 
 
 def _after_request(text: str, at: int, rules: Rules) -> bool:

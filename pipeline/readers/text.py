@@ -20,6 +20,7 @@ MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 # Blank means spaces only: a line holding just a tab is an empty table cell.
 PAGE_BREAK = re.compile(r"\f|\n(?:[ \u00a0\u3000]*\n){3,}")
 BLANK_LINE = re.compile(r"\n(?:[ \u00a0\u3000]*\n)+")
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,40}?---[ \t]*(?:\n|\Z)")
 SEQ_LINE = re.compile(r"^\s*(\d{1,3})\s*$")
 MAX_CONTROL_SHARE = 0.01
 PLAUSIBLE_SHARE = 0.9  # of characters that are ASCII, Chinese or Chinese punctuation
@@ -30,7 +31,11 @@ def read_text(path: Path, source: str) -> RawDocument:
     data = path.read_bytes()
     text = decode(data, source)
     fmt = Format.md if path.suffix.lower() in (".md", ".markdown") else Format.txt
-    return RawDocument(source=source, path=path, format=fmt, blocks=tuple(to_blocks(text)),
+    front = FRONT_MATTER.match(text) if fmt is Format.md else None
+    blocks = to_blocks(text[front.end():] if front else text)
+    if front:  # a site generator's settings (layout: page, date: …): kept, flagged, never read as the notice
+        blocks.insert(0, RawBlock(BlockKind.paragraph, front.group().strip("\n"), page=1, boilerplate=True))
+    return RawDocument(source=source, path=path, format=fmt, blocks=tuple(blocks),
                        pages=None, sha256=hashlib.sha256(data).hexdigest())
 
 
