@@ -11,6 +11,7 @@ from . import runner
 from .doctype import classify
 from .errors import PipelineError
 from .extract import Context, extract
+from .extract.tasks import extract_tasks
 from .limits import out_of_memory, time_limit
 from .metadata import extract_metadata, reference_date
 from .model import (
@@ -72,16 +73,17 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     tracker.stage = Stage.progress
     items, table_blocks = extract_progress(doc, rules, meta.as_of or ref)
     tracker.stage = Stage.segment
+    issuer = issuer_of(meta.issuer, rules)
+    tasks, task_blocks = extract_tasks(doc, rules, ref, issuer)
     title_start, title_end = meta.title_span
-    clauses = [c for c in segment(doc, rules) if c.block_index not in table_blocks
+    clauses = [c for c in segment(doc, rules) if c.block_index not in table_blocks | task_blocks
                and not (title_start <= c.char_start and c.char_end <= title_end)]
     tracker.stage = Stage.extract
     named = tagger.mentions(meta.addressee)
     units = [m.name for m in named if m.label == ORG]
     addressee = units[0] if units else "" if named else meta.addressee  # people addressed are no unit
-    issuer = issuer_of(meta.issuer, rules)
     doc_type = classify(doc, meta, bool(items), rules)
-    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer)) \
+    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer), tasks) \
         if doc_type.has_requirements() else []
     as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
     items = [replace(i, as_of=i.as_of or as_of, lead_org=canonical(i.lead_org, rules),

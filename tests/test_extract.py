@@ -34,6 +34,14 @@ from pipeline.segment import segment
     ("每学年不少于90学时,医科每学年不少于72学时", [(90, None, "学时", ">="), (72, None, "学时", ">=")]),
     ("推荐限报2项", [(2, None, "项", "<=")]),
     ("可获得经费300元", [(300, None, "元", None)]),
+    # bound words and units of real notices: the longest bound word wins (不少于 over 少于, 不低于 over 低于)
+    ("导师评语要不少于5行", [(5, None, "行", ">=")]),
+    ("正文字数一般不低于1万字", [(1, None, "万字", ">=")]),
+    ("重复率低于30%", [(30, None, "%", "<=")]),
+    ("任务书一式三份", [(3, None, "份", "=")]),
+    ("课程负责人限1人", [(1, None, "人", "<=")]),
+    ("论文题目不得超过30个汉字", [(30, None, "个汉字", "<=")]),
+    ("考试时间一般为120分钟", [(120, None, "分钟", "=")]),
     ("近3年来获得表彰", []),
     ("第1次会议", []),
     ("G01楼会议室", []),
@@ -182,3 +190,28 @@ def test_extract_row_falls_back_to_addressee(rules: Rules, tagger: Tagger) -> No
 def test_extract_rows_are_numbered(rules: Rules, tagger: Tagger) -> None:
     rows = rows_of("每年不少于32学时，每月不少于4学时。", date(2017, 1, 1), rules, tagger)
     assert [r.req_id for r in rows] == ["0000000000000000-0001", "0000000000000000-0002"]
+
+
+def test_extract_task_table_rows_by_unit_and_day(tmp_path: Path, rules: Rules, tagger: Tagger) -> None:
+    """A week's 工作安排表 (date | task | unit): a row per task, due on its row's date (a date cell merged over
+    the rows of one day counts for each), owned by its row's unit; a clock time alone makes no row."""
+    import docx
+
+    from pipeline.batch import process_file
+    document = docx.Document()
+    document.add_paragraph("第14周主要工作安排表(6.1-6.7)")
+    table = document.add_table(rows=4, cols=3)
+    for r, cells in enumerate([("日期(星期)", "重点事项", "负责处室"), ("6.1(周一)", "党员每周一学", "党政办"),
+                               ("", "高考考务室整理\n高三模拟考成绩赋分", "教学处"), ("6.2(周二)", "高一大扫除", "德育处")]):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(1, 0).text = "6.1(周一)"
+    document.add_paragraph("8:30-9:30 开幕式")
+    document.add_paragraph("2026年6月1日")
+    path = tmp_path / "week.docx"
+    document.save(str(path))
+    rows = process_file(path, path.name, rules, tagger).requirements
+    assert [(r.text, r.due_date, r.organization) for r in rows] == [
+        ("党员每周一学", date(2026, 6, 1), "党政办公室"), ("高考考务室整理", date(2026, 6, 1), "教学处"),
+        ("高三模拟考成绩赋分", date(2026, 6, 1), "教学处"), ("高一大扫除", date(2026, 6, 2), "德育处")]

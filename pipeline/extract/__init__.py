@@ -19,6 +19,7 @@ from .quantities import Quantity, find_per_markers, find_quantities
 MAX_ROW = 200  # a row quotes its clause; the scorer stops matching at 300 characters
 DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
 RELATIVE = "relative"  # the time engine's flag for expressions counted from the reference date
+DATE_INFERRED = "date_inferred"  # the time engine's flag for a clock time put on the reference day
 CLOSERS = ")]》”"
 
 
@@ -43,15 +44,17 @@ class _Group:
     quantities: list[Quantity] = field(default_factory=list)
 
 
-def extract(clauses: list[Clause], ctx: Context) -> list[Requirement]:
-    """One row per obligation in reading order, numbered `<doc_id>-0001`…"""
-    rows: list[Requirement] = []
+def extract(clauses: list[Clause], ctx: Context, tasks: list[Requirement] | None = None) -> list[Requirement]:
+    """One row per obligation in reading order, numbered `<doc_id>-0001`…; `tasks` are the rows already read
+    from task tables (extract_tasks), put in their place."""
+    rows: list[Requirement] = list(tasks or ())
     firsts: dict[int, Clause] = {}  # the first clause of each block: its actor acts in the block's later ones
     for clause in clauses:
         if ctx.rules.regexes.signature_date.match(clause.text):
             continue
         first = firsts.setdefault(clause.block_index, clause)
         rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
+    rows.sort(key=lambda r: r.char_start)
     unique = _main_actor_for_the_rest(list(dict.fromkeys(rows)), ctx)
     return [replace(r, req_id=f"{ctx.doc.doc_id}-{n:04d}") for n, r in enumerate(unique, start=1)]
 
@@ -113,6 +116,8 @@ def _is_anchor(value: TimeValue, ctx: Context) -> bool:
         return True
     if RELATIVE in value.flags and value.kind is not TimeKind.deadline:
         return False
+    if DATE_INFERRED in value.flags:
+        return False  # a clock time alone (9:00-11:20 in a day's schedule) borrows no date from the notice
     if value.kind not in DATED and value.kind is not TimeKind.range:
         return False
     if value.kind is TimeKind.range and value.is_whole_year():

@@ -93,8 +93,9 @@ def _prefix(text: str, number_at: int, rules: Rules) -> Term | None:
         gap = window[at + len(term.text):]
         if len(gap) > PREFIX_GAP or re.search(r"[\d,。;:!?、]", gap):
             continue
-        if best is None or at > best[0] or (at == best[0] and len(term.text) > len(best[1].text)):
-            best = (at, term)
+        end = at + len(term.text)  # the word ending nearest wins, the longest of those (不少于 over 少于)
+        if best is None or end > best[0] or (end == best[0] and len(term.text) > len(best[1].text)):
+            best = (end, term)
     return best[1] if best else None
 
 
