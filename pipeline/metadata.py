@@ -40,8 +40,8 @@ def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     title_line = _title(head, rules)
     title = as_written(doc, title_line.start, title_line.end, rules) if title_line else ""
     title = r.title_label.sub("", title)
-    signature_at, issued_on = _signature(lines, rules)
-    issuer = header or _signature_issuer(doc, lines, signature_at, rules) or _meta(lines, r.meta_source) \
+    signature_at, issued_on, signer = _signature(lines, rules)
+    issuer = header or signer or _signature_issuer(doc, lines, signature_at, rules) or _meta(lines, r.meta_source) \
         or _title_issuer(title, rules)
     if issued_on is None:
         issued_on = _to_date(_meta(lines, r.meta_time))
@@ -143,15 +143,17 @@ def _addressee(doc: Document, lines: list[Line], title: Line | None, rules: Rule
     return ""
 
 
-def _signature(lines: list[Line], rules: Rules) -> tuple[int, date | None]:
-    """The last date line of the notice (the signature), else its 印发 line."""
+def _signature(lines: list[Line], rules: Rules) -> tuple[int, date | None, str]:
+    """The last date line of the notice (the signature), else its 印发 line; and the unit signed on the same
+    line before the date, if any."""
     r = rules.regexes
     for pattern in (r.date_line, r.printed_line):
         for i in range(len(lines) - 1, -1, -1):
             m = pattern.match(lines[i].text)
             if m and not lines[i].boilerplate:
-                return i, _to_date(m.group("value"))
-    return -1, None
+                signer = m.groupdict().get("signer") or ""
+                return i, _to_date(m.group("value")), signer
+    return -1, None, ""
 
 
 def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -> str:

@@ -49,6 +49,7 @@ class Entity:
     aliases: tuple[str, ...]
     full_name: str = ""
     scope: str = ""  # "issuer": a unit of the notice's issuer (党支部)
+    unit: str = ""  # for people: the unit they belong to, which acts for them (党员 -> 党支部)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ class Rules:
     toward_words: tuple[str, ...]
     submit_short: tuple[str, ...]
     modals: tuple[str, ...]
+    subject_next: tuple[str, ...]
     requests: tuple[str, ...]
     as_unit: tuple[str, str]
     fact_verbs: tuple[str, ...]
@@ -246,7 +248,7 @@ class _Checker:
                 self.problems.append(f"{file}: {e['id']}: scope {e['scope']!r} is not one of issuer")
                 continue
             out.append(Entity(e["id"], str(e["name"]), tuple(aliases), str(e.get("full_name", "")),
-                              str(e.get("scope", ""))))
+                              str(e.get("scope", "")), str(e.get("unit", ""))))
         return tuple(out)
 
     def patterns(self, data: object, file: str, key: str, value_key: str = "") -> tuple[Pattern, ...]:
@@ -299,6 +301,7 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         toward_words=check.words(verbs, "verbs.yaml", "toward"),
         submit_short=check.words(verbs, "verbs.yaml", "submit_short"),
         modals=check.words(verbs, "verbs.yaml", "modals"),
+        subject_next=check.words(verbs, "verbs.yaml", "subject_next"),
         requests=check.words(verbs, "verbs.yaml", "requests"),
         as_unit=_pair(verbs, "verbs.yaml", "as_unit", check),
         fact_verbs=check.words(verbs, "verbs.yaml", "facts"),

@@ -72,10 +72,11 @@ def test_extract_recipient(rules: Rules, tagger: Tagger, phrase: str, recipient:
     ("并严格按照机关党委要求以建立台账为重点,到2017年年底,机关党支部要力争全面达到标准", "党支部"),
     ("7月20日和12月25日党支部要向机关党委书面汇报", "党支部"),
     ("各分党委(直属党总支)请于4月1日17:00前将如下材料", "分党委"),
-    # people act, not a unit: SPEC organization is never a role (党支部书记 is the audience; the unit falls
-    # back to the addressee or the notice's main actor)
-    ("基层党支部书记每年集中学习时间一般不少于56学时", ""),
-    ("机关全体党员要积极参加学校党委、机关党委和本支部组织的学习活动", ""),
+    # people act: SPEC organization is never a role but the unit the people belong to (党员 of 各党支部 ->
+    # 党支部); people the rules give no unit leave it to the addressee or the issuer
+    ("基层党支部书记每年集中学习时间一般不少于56学时", "党支部"),
+    ("机关全体党员要积极参加学校党委、机关党委和本支部组织的学习活动", "党支部"),
+    ("科级干部集中学习时间不少于90学时", ""),
     ("学习“我的入党初心”", ""),
     ("每名党员提交记录表,6月26日前以支部为单位报送机关党委", "党支部"),
     ("请各毕业生党支部做好信息收集工作,并于6月2日前上报年级党建负责老师", "党支部"),

@@ -21,6 +21,7 @@ DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
 RELATIVE = "relative"  # the time engine's flag for expressions counted from the reference date
 DATE_INFERRED = "date_inferred"  # the time engine's flag for a clock time put on the reference day
 CLOSERS = ")]》”"
+PROGRAMME_MIN = 3  # dated events in one section that ask nothing: a programme, not duties
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +55,23 @@ def extract(clauses: list[Clause], ctx: Context, tasks: list[Requirement] | None
             continue
         first = firsts.setdefault(clause.block_index, clause)
         rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
+    rows = _without_programme(rows, ctx.rules)
     rows.sort(key=lambda r: r.char_start)
     unique = _main_actor_for_the_rest(list(dict.fromkeys(rows)), ctx)
     return [replace(r, req_id=f"{ctx.doc.doc_id}-{n:04d}") for n, r in enumerate(unique, start=1)]
 
 
 def _main_actor_for_the_rest(rows: list[Requirement], ctx: Context) -> list[Requirement]:
-    """A notice with no addressee line (a branch's own rules, a forwarded task list) still speaks to
-    someone: the unit its other duties name most often acts in a duty that names none."""
+    """A notice with no addressee line still speaks to someone. A unit's own work plan (a college's
+    schedule of its own duties) binds its issuer; a notice whose issuer is not known (a branch's rules, a
+    forwarded task list) binds the unit its other duties name most often."""
     if ctx.addressee:
         return rows
-    named = Counter(r.organization for r in rows if r.organization and r.organization != ctx.issuer.name)
-    if not named:
-        return rows
-    main = named.most_common(1)[0][0]
-    return [r if r.organization else replace(r, organization=main) for r in rows]
+    main = ctx.issuer.short
+    if not main:
+        named = Counter(r.organization for r in rows if r.organization)
+        main = named.most_common(1)[0][0] if named else ""
+    return [r if r.organization or not main else replace(r, organization=main) for r in rows]
 
 
 def _parties(clause: Clause, first: Clause, ctx: Context) -> tuple[tuple[Mention, ...], str]:
@@ -107,6 +110,15 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
             mentions, fallback = named = named or parties_of()
             rows.append(_finish(row, clause, (start, end, anchor), mentions, fallback, emails, ctx))
     return rows
+
+
+def _without_programme(rows: list[Requirement], rules: Rules) -> list[Requirement]:
+    """A programme (会议日程: 6月27日14:30-17:00 报告 施迅, one session after another) is a run of dated events
+    in one section that ask nothing of anyone; a single event (期末机考时间: 6月5日, 决赛为5月16日) stays."""
+    idle = [r for r in rows if r.kind is ReqKind.event and not r.action and not _asks(r.text, rules)]
+    sections = Counter(r.section for r in idle)
+    drop = {id(r) for r in idle if sections[r.section] >= PROGRAMME_MIN}
+    return [r for r in rows if id(r) not in drop]
 
 
 def _is_anchor(value: TimeValue, ctx: Context) -> bool:
@@ -178,10 +190,25 @@ def _groups(clause: Clause, values: list[TimeValue], quantities: list[Quantity],
 
 
 def _is_quota(q: Quantity, text: str, pers: list[tuple[int, Per]], rules: Rules) -> bool:
-    """A bound word, a range, a share (其中1篇) or a count of times in a per-period duty."""
+    """A bound word, a range, a share (其中1篇) or a count of times in a per-period duty. An amount only
+    estimated (约19公里, 约41分钟, 论文约90篇) describes; it binds only where the clause asks for something."""
+    if _estimated(q, rules) and not _asks(text, rules):
+        return False
     if q.comparator is not None or _is_share(q, text, rules):
         return True
     return q.frequency and _per_at(pers, q.start) is not None
+
+
+def _estimated(q: Quantity, rules: Rules) -> bool:
+    return q.comparator == Comparator.approx.value and any(
+        t.id == q.rule_id for t in rules.comparator_prefixes if t.value == Comparator.approx.value)
+
+
+def _asks(text: str, rules: Rules) -> bool:
+    """The clause asks someone for something (要, 应, 须, 请…), not only tells."""
+    return any(w in text for w in rules.modals + rules.requests) and not all(
+        text.count(w) == sum(text.count(n) for n in rules.not_modals if n.startswith(w)) for w in rules.modals
+        if w in text)
 
 
 def _is_share(q: Quantity, text: str, rules: Rules) -> bool:

@@ -28,13 +28,33 @@ def recipient(text: str, start: int, end: int, mentions: tuple[Mention, ...], ru
 def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
     """The unit that must act in text[start:end]: the unit of 以…为单位, else the unit or people followed by
     要/应/须… or asked by 请, else the first named; never a recipient or a quoted name. SPEC organization is
-    never a role: where people act (党员要…) the answer is empty and the caller falls back to their unit."""
+    never a role: where people act (党员要…) it is the unit they belong to (党支部), or empty where the rules
+    do not say and the caller falls back to the addressee or the issuer."""
     free = [m for m in _free(text, mentions, rules) if start <= m.start < end]
     before, after = rules.as_unit
     subject = next((m for m in free if text[:m.start].endswith(before) and text[m.end:].startswith(after)), None) \
         or next((m for m in free if _before_modal(text, m.end, rules) or _after_request(text, m.start, rules)), None) \
         or next(iter(free), None)
-    return subject.name if subject is not None and subject.label == ORG else ""
+    if subject is not None:
+        return subject.name if subject.label == ORG else _unit_of(subject.name, rules)
+    return _each_unit(text, start, end, rules)
+
+
+def _unit_of(role: str, rules: Rules) -> str:
+    """The unit people of a role belong to (党员 -> 党支部), empty where the rules do not say."""
+    return next((r.unit for r in rules.roles if r.name == role), "")
+
+
+def _each_unit(text: str, start: int, end: int, rules: Rules) -> str:
+    """A unit the lists do not know, named as the subject of a duty: 各教科初审单位应…, 各设区市教育局于…"""
+    m = _each_pattern(rules.org_heads, rules.modals + rules.subject_next).search(text, start, end)
+    return m.group() if m else ""
+
+
+@lru_cache(maxsize=8)
+def _each_pattern(heads: tuple[str, ...], next_words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"各[\u4e00-\u9fff]{{1,{GENERIC_ORG_MAX}}}?(?:{alternation(heads)})"
+                      rf"(?=\s*(?:{alternation(next_words)}))")
 
 
 def _after_request(text: str, at: int, rules: Rules) -> bool:

@@ -21,6 +21,7 @@ MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 PAGE_BREAK = re.compile(r"\f|\n(?:[ \u00a0\u3000]*\n){3,}")
 BLANK_LINE = re.compile(r"\n(?:[ \u00a0\u3000]*\n)+")
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,40}?---[ \t]*(?:\n|\Z)")
+FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)  # the post's title, its heading
 SEQ_LINE = re.compile(r"^\s*(\d{1,3})\s*$")
 MAX_CONTROL_SHARE = 0.01
 PLAUSIBLE_SHARE = 0.9  # of characters that are ASCII, Chinese or Chinese punctuation
@@ -34,7 +35,9 @@ def read_text(path: Path, source: str) -> RawDocument:
     front = FRONT_MATTER.match(text) if fmt is Format.md else None
     blocks = to_blocks(text[front.end():] if front else text)
     if front:  # a site generator's settings (layout: page, date: …): kept, flagged, never read as the notice
-        blocks.insert(0, RawBlock(BlockKind.paragraph, front.group().strip("\n"), page=1, boilerplate=True))
+        title = FRONT_TITLE.search(front.group())
+        heading = [RawBlock(BlockKind.heading, title.group(1).strip().strip("'\""), level=1, page=1)] if title else []
+        blocks[:0] = [RawBlock(BlockKind.paragraph, front.group().strip("\n"), page=1, boilerplate=True), *heading]
     return RawDocument(source=source, path=path, format=fmt, blocks=tuple(blocks),
                        pages=None, sha256=hashlib.sha256(data).hexdigest())
 
