@@ -14,6 +14,7 @@ FORM_MAX_PROSE = 400  # a form's prose is its instructions; a notice says more
 LIST_MIN_LINES = 6
 LIST_SHARE = 0.6
 README_MIN_CUES = 2
+MIN_PLACEHOLDERS = 3  # lines of XXX or 此处输入: a template to fill in
 
 
 def classify(doc: Document, meta: DocMeta, has_progress: bool, rules: Rules) -> DocType:
@@ -30,7 +31,7 @@ def classify(doc: Document, meta: DocMeta, has_progress: bool, rules: Rules) -> 
         return genre
     if has_progress:
         return DocType.progress
-    if _is_form(doc, lines, meta.title, rules):
+    if _is_form(doc, lines, meta.title, rules) or _count(lines, dt.placeholders) >= MIN_PLACEHOLDERS:
         return DocType.form
     if _count(lines, dt.news) >= 1 or _is_link_list(_body_lines(doc, furniture=True), rules):
         return DocType.other

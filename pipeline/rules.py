@@ -96,6 +96,7 @@ class DocTypeRules:
     genres: tuple[Pattern, ...]  # value: the doc_type a title closing with the match has
     form_titles: tuple[Pattern, ...]
     form_blanks: tuple[Pattern, ...]
+    placeholders: tuple[Pattern, ...]
     news: tuple[Pattern, ...]
     readme: tuple[Pattern, ...]
     link_list: tuple[Pattern, ...]
@@ -325,7 +326,8 @@ def _doc_types(data: object, check: _Checker) -> DocTypeRules:
     for g in genres:
         check.one_of({"id": g.id, "doc_type": g.value}, file, "doc_type", DOC_TYPES)
     return DocTypeRules(genres=genres, form_titles=check.patterns(data, file, "form_titles"),
-                        form_blanks=check.patterns(data, file, "form_blanks"), news=check.patterns(data, file, "news"),
+                        form_blanks=check.patterns(data, file, "form_blanks"),
+                        placeholders=check.patterns(data, file, "placeholders"), news=check.patterns(data, file, "news"),
                         readme=check.patterns(data, file, "readme"), link_list=check.patterns(data, file, "link_list"))
 
 

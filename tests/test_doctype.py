@@ -24,6 +24,8 @@ NOTICE = "关于报送2024年学习计划的通知\n\n各党支部：\n\n请于6
     ("记桂林中学参加五校交流活动\n\n2021年11月19日晚，我校校团委学生会应邀参加五校交流活动。\n", DocType.other),
     # a page that lists other notices with their dates
     ("信息化动态\n\n" + "".join(f"系统{n}优化上线2021-06-{n:02d}\n\n" for n in range(1, 9)), DocType.other),
+    # a template: its blanks are placeholders, whatever its title
+    ("附件4\n\n本科毕业论文(设计)\n\nXXXXXXXX\n\n学院：XXXXXXXX\n\n姓名：XXX\n\n摘要不超过300字。\n", DocType.form),
     # a README
     ("# 作业仓库\n\n```\ngit clone https://example.org/x.git\n```\n\npip install -r requirements.txt\n", DocType.other),
 ])
