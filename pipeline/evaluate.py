@@ -1,8 +1,8 @@
 """Score an output folder against gold facts, with the matching rules of the shared seed scorer.
 
 Every source file whose name starts with a gold doc id is scored on its own. A fact is found when a
-row of that file has its key value and its `text` (at most 300 characters) holds its keywords; a row
-value that matches no fact is a false claim.
+row of that file has its key value and its `text` or `evidence` (at most 300 characters) holds its
+keywords; a row value that matches no fact is a false claim.
 """
 from __future__ import annotations
 
@@ -155,9 +155,14 @@ def per_of(row: Row) -> str:
 
 
 def _has_keywords(row: Row, fact: Fact) -> bool:
-    text = squash(row.get("text"))
-    keywords = fact.get("keywords", [])
-    return len(text) <= MAX_TEXT and all(squash(k) in text for k in keywords)
+    """The fact's keywords all stand in the row's clause: its normalised `text`, or its `evidence` (the
+    clause as written, with the notice's own numerals and punctuation)."""
+    keywords = [squash(k) for k in fact.get("keywords", [])]
+    for column in ("text", "evidence"):
+        text = squash(row.get(column))
+        if text and len(text) <= MAX_TEXT and all(k in text for k in keywords):
+            return True
+    return False
 
 
 def loose_in(gold: object, predicted: object) -> bool:

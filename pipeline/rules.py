@@ -147,6 +147,7 @@ class Rules:
     title_frame: re.Pattern[str]
     progress_columns: tuple[Term, ...]
     progress_separators: tuple[str, ...]
+    roster_columns: tuple[str, ...]
     progress_min_columns: int
     time: TimeRules
     limits: Limits
@@ -313,6 +314,7 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         title_frame=_single_regex(data["patterns.yaml"], "patterns.yaml", "title_frame", check),
         progress_columns=check.terms(progress, "progress.yaml", "columns", "field", PROGRESS_FIELDS),
         progress_separators=_strings(progress, "progress.yaml", "list_separators", check),
+        roster_columns=check.words(progress, "progress.yaml", "roster_columns"),
         progress_min_columns=_int(progress, "progress.yaml", "min_columns", check),
         time=parse_time_rules(data["time.yaml"], check.problems, "time.yaml"),
         limits=parse_limits(data["limits.yaml"], check.problems),

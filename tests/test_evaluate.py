@@ -46,3 +46,19 @@ def test_evaluate_loose_names(gold: str, predicted: str, ok: bool) -> None:
 ])
 def test_evaluate_per_of_row(row: dict[str, str], per: str) -> None:
     assert per_of(row) == per
+
+
+@pytest.mark.parametrize("row, found", [
+    ({"text": "党员每年集中学习时间不少于32学时", "evidence": "党员每年集中学习时间不少于三十二学时"}, True),
+    ({"text": "党员每年集中学习时间不少于32学时"}, False),
+])
+def test_evaluate_keywords_in_evidence(tmp_path: Path, row: dict[str, str], found: bool) -> None:
+    """As the shared scorer: a keyword written as the notice writes it matches the row's `evidence`."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"type": "quota", "doc": "x1", "value": 32, "unit": "学时", "cmp": ">=", '
+                    '"keywords": ["三十二学时"]}\n', encoding="utf-8")
+    columns = ["source", "text", "evidence", "quantity", "unit", "comparator"]
+    lines = [",".join(columns), ",".join(["x1.txt", row["text"], row.get("evidence", ""), "32", "学时", ">="])]
+    (tmp_path / "requirements.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    score = evaluate(tmp_path, gold)
+    assert (score.recall, score.precision) == ((1.0, 1.0) if found else (0.0, 0.0))

@@ -1,5 +1,6 @@
 """Task tables -> requirements: a 任务分解表 or a week's 工作安排表 (task | unit | date, no status column)
-gives one row per task, owned by the unit in its row and due on the date in its row."""
+gives one row per task, owned by the unit in its row and due on the date in its row; a roster (a 名单 of
+people or projects) gives none."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -13,6 +14,7 @@ from ..rules import Rules
 from ..timex import resolve
 
 DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime, TimeKind.range)
+ROSTER_MIN = 2  # columns that name people or projects
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +31,23 @@ def extract_tasks(doc: Document, rules: Rules, ref: date, issuer: Issuer) -> tup
     for index, block in enumerate(doc.blocks):
         if block.kind is not BlockKind.table or block.boilerplate:
             continue
+        if _is_roster(doc, block, rules):
+            used.add(index)
+            continue
         found = _task_rows(doc, block, rules, ref, issuer)
         if found:
             rows.extend(found)
             used.add(index)
     return rows, used
+
+
+def _is_roster(doc: Document, block: Block, rules: Rules) -> bool:
+    """A list of people or projects (拟立项名单: 序号 | 项目名称 | 项目负责人 | 指导老师 | 所属学院): two roster
+    columns and no date or status column; its dates and numbers (1995-2007 in a project's name) bind no one."""
+    header = [doc.text[c.char_start:c.char_end] for c in block.cells if c.row == 0]
+    roster = sum(1 for h in header if any(w in h for w in rules.roster_columns))
+    fields = {(columns(h, rules) or [""])[0] for h in header}
+    return roster >= ROSTER_MIN and not fields & {"period", "status"}
 
 
 def _task_rows(doc: Document, block: Block, rules: Rules, ref: date, issuer: Issuer) -> list[Requirement]:
