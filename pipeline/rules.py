@@ -87,6 +87,7 @@ class Regexes:
     not_quota_context: re.Pattern[str]
     cited_title: re.Pattern[str]
     subject_line: re.Pattern[str]
+    channel_label: re.Pattern[str]
     clause_end: re.Pattern[str]
 
 

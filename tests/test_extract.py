@@ -170,6 +170,11 @@ def test_extract_rows(rules: Rules, tagger: Tagger, text: str, ref: date, expect
     ("请于4月1日前将材料发送至党委组织部专用邮箱(neuzzb@163.com)。", ("neuzzb@163.com",)),
     ("将申报书电子版发送至 zzhang86@ xjtu.edu.cn。", ("zzhang86@xjtu.edu.cn",)),
     ("于2012年4月28日前将此表报送jbgs＠xjzj.gov.cn。", ("jbgs@xjzj.gov.cn",)),
+    # the verbs and labels of real notices: 发到, 反馈至, a mailbox named for what it receives
+    ("请于5月9日前将汇总表电子版发到党建邮箱sdcsxsdj1111@qq.com中。", ("sdcsxsdj1111@qq.com",)),
+    ("处置情况请于10月31日反馈至wfdsjaq@wf.shandong.cn。", ("wfdsjaq@wf.shandong.cn",)),
+    ("各学院于5月20日前通过邮件进行报名,报名邮箱为:icbaoming@miitec.org.cn。", ("icbaoming@miitec.org.cn",)),
+    ("联系人:王芳,电话18602223177,邮箱:wangfang@example.com,5月20日前可咨询。", ()),
 ])
 def test_extract_submission_emails(rules: Rules, tagger: Tagger, text: str, emails: tuple[str, ...]) -> None:
     rows = rows_of(text, date(2012, 1, 1), rules, tagger)

@@ -333,7 +333,8 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentio
 def _emails(text: str, rules: Rules) -> tuple[str, ...]:
     """Submission addresses: only in a sentence that says to send something somewhere."""
     found = [m.group().replace(" ", "").lower() for m in rules.regexes.email.finditer(text)]
-    if not found or not parties.action(text, 0, len(text), rules) in rules.submit_verbs:
+    if not found or not (parties.action(text, 0, len(text), rules) in rules.submit_verbs
+                         or rules.regexes.channel_label.search(text)):
         return ()
     return tuple(dict.fromkeys(found))
 
