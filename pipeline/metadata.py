@@ -138,7 +138,8 @@ def _addressee(doc: Document, lines: list[Line], title: Line | None, rules: Rule
     for line in lines:
         seen_title = seen_title or line == title
         m = r.addressee.match(line.text)
-        if seen_title and m and not line.boilerplate and r.addressee_marker.search(m.group("value")):
+        if seen_title and m and not line.boilerplate and r.addressee_marker.search(m.group("value")) \
+                and not r.label_line.match(m.group("value")):
             return as_written(doc, line.start, line.start + len(m.group("value")), rules)
     return ""
 

@@ -71,6 +71,7 @@ class Regexes:
     file_header: re.Pattern[str]
     addressee: re.Pattern[str]
     addressee_marker: re.Pattern[str]
+    label_line: re.Pattern[str]
     date_line: re.Pattern[str]
     printed_line: re.Pattern[str]
     meta_source: re.Pattern[str]

@@ -224,3 +224,12 @@ def test_extract_task_table_rows_by_unit_and_day(tmp_path: Path, rules: Rules, t
     assert [(r.text, r.due_date, r.organization) for r in rows] == [
         ("党员每周一学", date(2026, 6, 1), "党政办公室"), ("高考考务室整理", date(2026, 6, 1), "教学处"),
         ("高三模拟考成绩赋分", date(2026, 6, 1), "教学处"), ("高一大扫除", date(2026, 6, 2), "德育处")]
+
+
+def test_extract_evidence_keeps_the_sentence(rules: Rules, tagger: Tagger) -> None:
+    """A row's text is its own clause; its evidence is its sentence as written, so that a clause with no
+    subject of its own (页数不超过16页) is quoted with it."""
+    rows = rows_of("SGJ和SJZ字数不超过8000字，页数不超过十六页。", date(2026, 3, 1), rules, tagger)
+    assert [(r.text, r.evidence) for r in rows] == [
+        ("SGJ和SJZ字数不超过8000字", "SGJ和SJZ字数不超过8000字"),
+        ("页数不超过16页", "SGJ和SJZ字数不超过8000字，页数不超过十六页")]

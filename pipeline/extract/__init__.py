@@ -95,7 +95,7 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     pers = _pers(text, values, ctx.rules)
     cited = _cited_spans(text, ctx.rules)
     anchors = [v for v in values if _is_anchor(v, ctx) and not _inside(v.char_start, cited)
-               and not _is_fact(text, v, ctx.rules)]
+               and not _is_fact(text, v, ctx.rules) and not _is_aside(text, v, ctx.rules)]
     groups = _groups(clause, anchors, quantities, pers, ctx.rules)
     emails = _emails(text, ctx.rules)
     if not groups and emails:
@@ -106,9 +106,10 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     for i, group in enumerate(groups):
         start, end = _row_span(parts, [g.part for g in groups], i)
         anchor = parts[group.part][0]
+        sentence = parts[0][0] if end - parts[0][0] <= MAX_ROW else start
         for row in _group_rows(group, pers, text, ctx):
             mentions, fallback = named = named or parties_of()
-            rows.append(_finish(row, clause, (start, end, anchor), mentions, fallback, emails, ctx))
+            rows.append(_finish(row, clause, (start, end, anchor, sentence), mentions, fallback, emails, ctx))
     return rows
 
 
@@ -136,6 +137,20 @@ def _is_anchor(value: TimeValue, ctx: Context) -> bool:
         return False
     end = _day(value.end) or _day(value.start)
     return not (ctx.ref_is_issue and end is not None and end < ctx.ref)
+
+
+def _is_aside(text: str, value: TimeValue, rules: Rules) -> bool:
+    """A period that only describes: years in brackets after a title or post (客座教授(2020-2026)), or a
+    start with no end in a clause that asks nothing (自8月9日11:00起…提升至二级; 5月17日起施行)."""
+    if value.kind is not TimeKind.range:
+        return False
+    if value.end is None:
+        return not _asks(text, rules)
+    bracketed = text[value.char_start - 1:value.char_start] == "(" and text[value.char_end:value.char_end + 1] == ")"
+    start, end = _day(value.start), _day(value.end)
+    whole_years = start is not None and end is not None and (start.month, start.day, end.month, end.day) == (
+        1, 1, 12, 31)
+    return bracketed and whole_years
 
 
 def _cited_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
@@ -301,11 +316,13 @@ def _recurring_row(v: TimeValue) -> Requirement:
                    due_time=_clock(moment), rule_id="time.recurrence", flags=v.flags)
 
 
-def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentions: tuple[Mention, ...],
+def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, int], mentions: tuple[Mention, ...],
             fallback: str, emails: tuple[str, ...], ctx: Context) -> Requirement:
-    """Text, place and parties of a row; `span` is its start and end and where its anchor's part starts
-    (the duty's verb is looked for from there first)."""
-    start, end, anchor = span
+    """Text, place and parties of a row; `span` is its start and end, where its anchor's part starts (the
+    duty's verb is looked for from there first) and where its evidence starts: the start of its sentence when
+    the sentence fits in a row, so that staff read the clause with its subject (SGJ和SJZ字数不超过8000字,
+    页数不超过16页 for the row of 页数不超过16页)."""
+    start, end, anchor, sentence = span
     text, rules = clause.text, ctx.rules
     organization = (parties.actor(text, start, end, mentions, rules)
                     or parties.actor(text, 0, start, mentions, rules) or fallback)
@@ -327,7 +344,7 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int], mentio
                    else (), subject=_subject(text, rules) if emails else "",
                    page=clause.page if ctx.doc.pages else None,
                    char_start=clause.char_start + start, char_end=clause.char_start + end,
-                   evidence=as_evidence(ctx.doc, clause.char_start + start, clause.char_start + end, rules))
+                   evidence=as_evidence(ctx.doc, clause.char_start + sentence, clause.char_start + end, rules))
 
 
 def _emails(text: str, rules: Rules) -> tuple[str, ...]:
