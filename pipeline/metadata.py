@@ -40,6 +40,8 @@ def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     title_line = _title(head, rules)
     title = as_written(doc, title_line.start, title_line.end, rules) if title_line else ""
     title = r.title_label.sub("", title)
+    lead = r.doc_number_lead.match(title)
+    title = title[lead.end():] if lead else title
     signature_at, issued_on, signer = _signature(lines, rules)
     issuer = header or signer or _signature_issuer(doc, lines, signature_at, rules) or _meta(lines, r.meta_source) \
         or _title_issuer(title, rules)
@@ -124,8 +126,9 @@ def _may_be_title(line: Line, rules: Rules) -> bool:
 
 
 def _doc_number(lines: list[Line], rules: Rules) -> str:
-    """The 发文字号 on a line of its own near the top (a number quoted in the body is not it)."""
-    value = _first(lines, rules.regexes.doc_number)
+    """The 发文字号 on a line of its own near the top (a number quoted in the body is not it), or run into
+    the title line before its 关于."""
+    value = _first(lines, rules.regexes.doc_number) or _first(lines, rules.regexes.doc_number_lead)
     if not value:
         return ""
     m = re.search(r"[〔\[【(]\d{4}[〕\]】)]", value)

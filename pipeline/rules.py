@@ -68,6 +68,7 @@ class Regexes:
     inline_item: re.Pattern[str]
     terminal_punct: re.Pattern[str]
     doc_number: re.Pattern[str]
+    doc_number_lead: re.Pattern[str]
     file_header: re.Pattern[str]
     addressee: re.Pattern[str]
     addressee_marker: re.Pattern[str]
