@@ -58,3 +58,12 @@ def test_doctype_front_matter_is_not_the_title(tmp_path: Path, rules: Rules, tag
     result = process_file(path, path.name, rules, tagger)
     assert result.document.title == "关于报送2024年学习计划的通知"
     assert [r.due_date.isoformat() for r in result.requirements if r.due_date] == ["2024-06-30"]
+
+
+def test_doctype_data_dump_is_read_and_gives_no_requirements(tmp_path: Path, rules: Rules, tagger: Tagger) -> None:
+    """A database dump that holds notices as rows is text, not a notice: read, said to be 其他, no rows."""
+    path = tmp_path / "notices.sql"
+    path.write_text("INSERT INTO `message` VALUES (1,'关于报送材料的通知','请于3月30日前报送教务处。');\n"
+                    "INSERT INTO `message` VALUES (2,'评教通知','请于4月1日前完成评教。');\n", encoding="utf-8")
+    result = process_file(path, path.name, rules, tagger)
+    assert (result.error, result.document.doc_type, result.requirements) == (None, DocType.other, ())

@@ -48,6 +48,10 @@ READERS: dict[str, Reader] = {
     ".xlsx": _lazy("sheet", "read_sheet"),
     ".xls": _lazy("sheet", "read_sheet"),
     ".csv": _lazy("sheet", "read_sheet"),
+    # Text by nature, though not notices as such: a database dump or an export of rows. Read as text, they
+    # are told apart from notices by what they hold (doc_type 其他, no requirements), not refused.
+    ".sql": read_text,
+    ".json": read_text,
 }
 
 # First bytes of formats, so a file is read as what it is whatever its name says.
