@@ -230,6 +230,22 @@ def test_extract_evidence_keeps_the_sentence(rules: Rules, tagger: Tagger) -> No
     """A row's text is its own clause; its evidence is its sentence as written, so that a clause with no
     subject of its own (页数不超过16页) is quoted with it."""
     rows = rows_of("SGJ和SJZ字数不超过8000字，页数不超过十六页。", date(2026, 3, 1), rules, tagger)
-    assert [(r.text, r.evidence) for r in rows] == [
-        ("SGJ和SJZ字数不超过8000字", "SGJ和SJZ字数不超过8000字"),
-        ("页数不超过16页", "SGJ和SJZ字数不超过8000字，页数不超过十六页")]
+    sentence = "SGJ和SJZ字数不超过8000字，页数不超过十六页"
+    assert [(r.text, r.evidence) for r in rows] == [("SGJ和SJZ字数不超过8000字", sentence), ("页数不超过16页", sentence)]
+
+
+@pytest.mark.parametrize("text, label", [
+    ("1、2018年5月3日", True), ("2018年1月26日前", True), ("6月14日(15周周四)前", True),
+    ("2018年5月3日上午,在行政办510房间发放档案袋", False),
+    ("6月27日8:45-9:30施迅", False),  # a session of a programme
+    ("(教学经历:近5年来在承担该门课程教学任务方面的情况)", False),
+])
+def test_extract_date_label(rules: Rules, text: str, label: bool) -> None:
+    from pipeline.extract.clauses import is_date_label
+    assert is_date_label(normalize_text(text, rules), date(2018, 1, 1), rules) is label
+
+
+def test_extract_date_label_joins_its_action(rules: Rules, tagger: Tagger) -> None:
+    """A list item whose first line is only its date keeps that date with the action under it."""
+    rows = rows_of("1、2018年5月3日\n请指导老师到行政办510房间领取档案袋。", date(2018, 4, 20), rules, tagger)
+    assert [(r.due_date, "领取档案袋" in r.text) for r in rows] == [(date(2018, 5, 3), True)]

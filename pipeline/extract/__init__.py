@@ -14,6 +14,7 @@ from ..organizations import Issuer, in_notice
 from ..rules import Rules
 from ..timex import resolve
 from . import parties
+from .clauses import reading_clauses
 from .quantities import Quantity, find_per_markers, find_quantities
 
 MAX_ROW = 200  # a row quotes its clause; the scorer stops matching at 300 characters
@@ -50,9 +51,7 @@ def extract(clauses: list[Clause], ctx: Context, tasks: list[Requirement] | None
     from task tables (extract_tasks), put in their place."""
     rows: list[Requirement] = list(tasks or ())
     firsts: dict[int, Clause] = {}  # the first clause of each block: its actor acts in the block's later ones
-    for clause in clauses:
-        if ctx.rules.regexes.signature_date.match(clause.text):
-            continue
+    for clause in reading_clauses(clauses, ctx.doc, ctx.ref, ctx.rules):
         first = firsts.setdefault(clause.block_index, clause)
         rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
     rows = _without_programme(rows, ctx.rules)
@@ -106,7 +105,8 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     for i, group in enumerate(groups):
         start, end = _row_span(parts, [g.part for g in groups], i)
         anchor = parts[group.part][0]
-        sentence = parts[0][0] if end - parts[0][0] <= MAX_ROW else start
+        sentence = (parts[0][0], parts[-1][1]) if parts[-1][1] - parts[0][0] <= MAX_ROW else (
+            parts[0][0] if end - parts[0][0] <= MAX_ROW else start, end)
         for row in _group_rows(group, pers, text, ctx):
             mentions, fallback = named = named or parties_of()
             rows.append(_finish(row, clause, (start, end, anchor, sentence), mentions, fallback, emails, ctx))
@@ -316,7 +316,7 @@ def _recurring_row(v: TimeValue) -> Requirement:
                    due_time=_clock(moment), rule_id="time.recurrence", flags=v.flags)
 
 
-def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, int], mentions: tuple[Mention, ...],
+def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, tuple[int, int]], mentions: tuple[Mention, ...],
             fallback: str, emails: tuple[str, ...], ctx: Context) -> Requirement:
     """Text, place and parties of a row; `span` is its start and end, where its anchor's part starts (the
     duty's verb is looked for from there first) and where its evidence starts: the start of its sentence when
@@ -344,7 +344,8 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, int], m
                    else (), subject=_subject(text, rules) if emails else "",
                    page=clause.page if ctx.doc.pages else None,
                    char_start=clause.char_start + start, char_end=clause.char_start + end,
-                   evidence=as_evidence(ctx.doc, clause.char_start + sentence, clause.char_start + end, rules))
+                   evidence=as_evidence(ctx.doc, clause.char_start + sentence[0], clause.char_start + sentence[1],
+                                        rules))
 
 
 def _emails(text: str, rules: Rules) -> tuple[str, ...]:
