@@ -90,6 +90,7 @@ class Regexes:
     cited_title: re.Pattern[str]
     subject_line: re.Pattern[str]
     channel_label: re.Pattern[str]
+    schedule_label: re.Pattern[str]
     clause_end: re.Pattern[str]
 
 
@@ -140,6 +141,7 @@ class Rules:
     submit_short: tuple[str, ...]
     modals: tuple[str, ...]
     subject_next: tuple[str, ...]
+    asks: tuple[str, ...]
     requests: tuple[str, ...]
     as_unit: tuple[str, str]
     fact_verbs: tuple[str, ...]
@@ -307,6 +309,7 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         submit_short=check.words(verbs, "verbs.yaml", "submit_short"),
         modals=check.words(verbs, "verbs.yaml", "modals"),
         subject_next=check.words(verbs, "verbs.yaml", "subject_next"),
+        asks=check.words(verbs, "verbs.yaml", "asks"),
         requests=check.words(verbs, "verbs.yaml", "requests"),
         as_unit=_pair(verbs, "verbs.yaml", "as_unit", check),
         fact_verbs=check.words(verbs, "verbs.yaml", "facts"),

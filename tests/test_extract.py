@@ -249,3 +249,14 @@ def test_extract_date_label_joins_its_action(rules: Rules, tagger: Tagger) -> No
     """A list item whose first line is only its date keeps that date with the action under it."""
     rows = rows_of("1、2018年5月3日\n请指导老师到行政办510房间领取档案袋。", date(2018, 4, 20), rules, tagger)
     assert [(r.due_date, "领取档案袋" in r.text) for r in rows] == [(date(2018, 5, 3), True)]
+
+
+@pytest.mark.parametrize("text, windows", [
+    ("2022年4月份将有38首歌单位置。", []),  # a month named, no duty
+    ("作品准备时间:2017年3月-4月。", [(date(2017, 3, 1), date(2017, 4, 30))]),  # a labelled period
+    ("各党支部于2017年5月开展主题党日活动。", [(date(2017, 5, 1), date(2017, 5, 31))]),  # a duty in a month
+    ("上海同济大学建筑与城市规划学院海外远程专家(2022-2023)。", []),  # a post held, in brackets
+])
+def test_extract_windows_that_bind(rules: Rules, tagger: Tagger, text: str, windows: list[tuple]) -> None:
+    rows = rows_of(text, date(2017, 1, 1), rules, tagger)
+    assert [(r.window_start, r.window_end) for r in rows if r.window_start] == windows

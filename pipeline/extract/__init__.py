@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from ..model import Clause, Comparator, Document, Per, ReqKind, Requirement, TimeKind, TimeValue
@@ -54,7 +54,7 @@ def extract(clauses: list[Clause], ctx: Context, tasks: list[Requirement] | None
     for clause in reading_clauses(clauses, ctx.doc, ctx.ref, ctx.rules):
         first = firsts.setdefault(clause.block_index, clause)
         rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
-    rows = _without_programme(rows, ctx.rules)
+    rows = [r for r in _without_programme(rows, ctx.rules) if not _is_idle_month(r, ctx.rules)]
     rows.sort(key=lambda r: r.char_start)
     unique = _main_actor_for_the_rest(list(dict.fromkeys(rows)), ctx)
     return [replace(r, req_id=f"{ctx.doc.doc_id}-{n:04d}") for n, r in enumerate(unique, start=1)]
@@ -111,6 +111,14 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
             mentions, fallback = named = named or parties_of()
             rows.append(_finish(row, clause, (start, end, anchor, sentence), mentions, fallback, emails, ctx))
     return rows
+
+
+def _is_idle_month(row: Requirement, rules: Rules) -> bool:
+    """A month named with no duty (5月 in a cell, 2022年4月份将有38首歌单位置): no verb, no ask, no label."""
+    if row.kind is not ReqKind.window or row.window_start is None or row.window_end is None:
+        return False
+    whole = row.window_start.day == 1 and (row.window_end + timedelta(days=1)).day == 1
+    return whole and not row.action and not _asks(row.text, rules) and not rules.regexes.schedule_label.search(row.text)
 
 
 def _without_programme(rows: list[Requirement], rules: Rules) -> list[Requirement]:
@@ -220,10 +228,9 @@ def _estimated(q: Quantity, rules: Rules) -> bool:
 
 
 def _asks(text: str, rules: Rules) -> bool:
-    """The clause asks someone for something (要, 应, 须, 请…), not only tells."""
-    return any(w in text for w in rules.modals + rules.requests) and not all(
-        text.count(w) == sum(text.count(n) for n in rules.not_modals if n.startswith(w)) for w in rules.modals
-        if w in text)
+    """The clause asks someone for something (要, 应, 须, 请, 不得…), not only tells; 要 inside 要求 or 主要 is
+    no ask (verbs.yaml not_modals)."""
+    return any(text.count(w) > sum(text.count(n) for n in rules.not_modals if w in n) for w in rules.asks if w in text)
 
 
 def _is_share(q: Quantity, text: str, rules: Rules) -> bool:
