@@ -13,6 +13,7 @@ from .timex import resolve
 HEAD_LINES = 25  # title, 发文字号 and addressee stand in the first lines
 SIGNERS = 6  # units that may sign one notice together
 ATTACHMENT_LINES = 20  # the list of attachments under a signature is shorter than this
+ATTACHMENT_LIST = 4  # lines of a list of attachments (附件:1.… 2.…) that may stand above a signature
 SIGNER_MAX = 40
 TITLE_MIN, TITLE_MAX = 6, 100
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
@@ -29,6 +30,7 @@ class Line:
     start: int = 0  # its span in the normalised text
     end: int = 0
     heading: int = 0  # heading level the format gave it (0: not a heading)
+    dump: bool = False  # one of the cells of a table dumped cell by cell
 
 
 def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
@@ -44,7 +46,7 @@ def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     title = title[lead.end():] if lead else title
     signature_at, issued_on, signer = _signature(lines, rules)
     issuer = header or signer or _signature_issuer(doc, lines, signature_at, rules) or _meta(lines, r.meta_source) \
-        or _title_issuer(title, rules)
+        or _title_issuer(title, rules) or (_top_issuer(doc, head, title_line, rules) if title_line else "")
     if issued_on is None:
         issued_on = _to_date(_meta(lines, r.meta_time))
     return DocMeta(title=title, issuer=issuer, doc_number=_doc_number(head, rules), issued_on=issued_on,
@@ -92,7 +94,8 @@ def _lines(doc: Document) -> list[Line]:
             stripped = piece.strip()
             if stripped and not re.fullmatch(pattern, piece):
                 start = at + piece.index(stripped)
-                out.append(Line(stripped, block.boilerplate, "\n" not in stripped, start, start + len(stripped), level))
+                out.append(Line(stripped, block.boilerplate, "\n" not in stripped, start, start + len(stripped), level,
+                                block.kind is BlockKind.preformatted))
             at += len(piece)
     return out
 
@@ -182,16 +185,42 @@ def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -
 
 
 def _before_attachments(lines: list[Line], rules: Rules) -> int:
-    """Where a notice signed with no date is signed: the last unit line standing at the end or right
-    above an attachment (附件1:…); -1 when none."""
+    """Where a notice signed with no date is signed: the last unit line standing at the end (a line of
+    co-signers may follow it) or right above an attachment (附件1:…); -1 when none."""
     r = rules.regexes
-    for i in range(len(lines) - 1, max(-1, len(lines) - ATTACHMENT_LINES), -1):
-        text = lines[i].text
-        closing = i + 1 == len(lines) or r.title_skip.match(lines[i + 1].text) or r.title_label.match(lines[i + 1].text)
-        signer = SIGNER_NOTE.fullmatch(text) or (len(text) <= SIGNER_MAX and any(text.endswith(h) for h in rules.org_heads))
-        if closing and signer:
-            return i + 1
+    body = [i for i, line in enumerate(lines) if not line.boilerplate and not line.dump][-ATTACHMENT_LINES:]
+    for k in range(len(body) - 1, -1, -1):
+        text = lines[body[k]].text
+        after = lines[body[k + 1]].text if k + 1 < len(body) else None
+        closing = after is None or bool(r.title_skip.match(after) or r.title_label.match(after)) or (
+            k + 2 == len(body) and not r.terminal_punct.search(after) and len(after) <= SIGNER_MAX)
+        if closing and _is_unit_line(text, rules) and _after_a_sentence(lines, body[:k], rules):
+            return body[k] + 1
     return -1
+
+
+def _after_a_sentence(lines: list[Line], before: list[int], rules: Rules) -> bool:
+    """A signature follows the last sentence of the text (…组成;), not the cells of a table dump."""
+    earlier = [lines[i].text for i in before if not _is_unit_line(lines[i].text, rules)]
+    r = rules.regexes
+    return bool(earlier) and bool(r.terminal_punct.search(earlier[-1]) or r.title_label.match(earlier[-1])
+                                  or any(r.title_label.match(t) for t in earlier[-ATTACHMENT_LIST:]))
+
+
+def _is_unit_line(text: str, rules: Rules) -> bool:
+    return bool(SIGNER_NOTE.fullmatch(text)) or (len(text) <= SIGNER_MAX and any(text.endswith(h) for h in rules.org_heads)
+                                                 and not rules.regexes.terminal_punct.search(text))
+
+
+def _top_issuer(doc: Document, lines: list[Line], title: Line | None, rules: Rules) -> str:
+    """A unit named alone above the title (广东省国基教育发展研究院 ⏎ …方案): the notice's letterhead."""
+    for line in lines[:HEAD_LINES]:
+        if line == title:
+            break
+        if not (line.boilerplate or line.dump) and line.standalone and _is_unit_line(line.text, rules) \
+                and not SIGNER_NOTE.fullmatch(line.text):
+            return as_written(doc, line.start, line.end, rules)
+    return ""
 
 
 def _title_issuer(title: str, rules: Rules) -> str:

@@ -21,7 +21,7 @@ def issuer_of(written: str, rules: Rules) -> Issuer:
     entity = entity_named(written, rules)
     if entity is not None:
         short = entity.name
-        name = entity.full_name or entity.name
+        name = entity.full_name or written  # the issuer as written (校团委), its formal name where the rules know it
     else:
         name = written
         short = rules.issuer_prefix.sub("", written, count=1) or written

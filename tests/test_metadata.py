@@ -1,0 +1,41 @@
+"""Metadata of real notices: title, issuer, 发文字号 and issue date where each stands in the file."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import process_file
+from pipeline.nlp import Tagger
+from pipeline.rules import Rules
+
+BODY = "请各学院于5月14日前报送材料。\n\n"
+
+
+@pytest.mark.parametrize("text, title, issuer, number, issued_on", [
+    # signer with a bracketed line under it, the date written with dots
+    ("关于报送材料的通知\n\n各学院：\n\n" + BODY + "数字强市建设领导小组办公室\n\n（潍坊市大数据局代章）\n\n2023.10.25\n",
+     "关于报送材料的通知", "数字强市建设领导小组办公室(潍坊市大数据局代章)", "", date(2023, 10, 25)),
+    # the signer and the date on one line
+    ("关于报送材料的通知\n\n" + BODY + "山东科技大学计算机科学与工程学院2025年4月15日\n",
+     "关于报送材料的通知", "山东科技大学计算机科学与工程学院", "", date(2025, 4, 15)),
+    # a signature with no date, then co-signers
+    ("关于影视配音大赛延期举办的通知\n\n" + BODY + "校团委\n\n鹤屋日研社，养新文学社\n", "关于影视配音大赛延期举办的通知",
+     "校团委", "", None),
+    # the letterhead: the unit alone above the title
+    ("广东省国基教育发展研究院\n\n三年教育规划及教师培训项目方案\n\n" + BODY, "三年教育规划及教师培训项目方案",
+     "广东省国基教育发展研究院", "", None),
+    # a 发文字号 run into the title, the 印发 line of the 版记
+    ("沪地铁运〔2023〕190号关于做好防汛防台工作的通知\n\n各单位：\n\n" + BODY
+     + "上海申通地铁集团有限公司办公室2023年6月8日印发共印3份\n",
+     "关于做好防汛防台工作的通知", "上海申通地铁集团有限公司办公室", "沪地铁运〔2023〕190号", date(2023, 6, 8)),
+    # a section heading is no title; a bracketed note after the genre word stays
+    ("关于下发吸收预备党员的通知[预审前]\n\n一、征求党内外群众意见\n\n" + BODY, "关于下发吸收预备党员的通知[预审前]", "", "", None),
+])
+def test_metadata_of_real_layouts(tmp_path: Path, rules: Rules, tagger: Tagger, text: str, title: str, issuer: str,
+                                  number: str, issued_on: date | None) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    record = process_file(path, path.name, rules, tagger).document
+    assert (record.title, record.issuer, record.doc_number, record.issued_on) == (title, issuer, number, issued_on)
