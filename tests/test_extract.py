@@ -252,7 +252,7 @@ def test_extract_date_label_joins_its_action(rules: Rules, tagger: Tagger) -> No
 
 
 @pytest.mark.parametrize("text, windows", [
-    ("2022年4月份将有38首歌单位置。", []),  # a month named, no duty
+    ("例:2022年4月份将有38首歌单位置。", []),  # a month named inside a clause that asks nothing
     ("作品准备时间:2017年3月-4月。", [(date(2017, 3, 1), date(2017, 4, 30))]),  # a labelled period
     ("各党支部于2017年5月开展主题党日活动。", [(date(2017, 5, 1), date(2017, 5, 31))]),  # a duty in a month
     ("上海同济大学建筑与城市规划学院海外远程专家(2022-2023)。", []),  # a post held, in brackets
@@ -260,3 +260,23 @@ def test_extract_date_label_joins_its_action(rules: Rules, tagger: Tagger) -> No
 def test_extract_windows_that_bind(rules: Rules, tagger: Tagger, text: str, windows: list[tuple]) -> None:
     rows = rows_of(text, date(2017, 1, 1), rules, tagger)
     assert [(r.window_start, r.window_end) for r in rows if r.window_start] == windows
+
+
+def test_extract_task_table_recurring_rows(tmp_path: Path, rules: Rules, tagger: Tagger) -> None:
+    """A task whose 完成时限 is a period that comes back (每季度) is a recurring duty of its row's unit."""
+    import docx
+
+    from pipeline.batch import process_file
+    document = docx.Document()
+    document.add_paragraph("2024年重点任务分解表")
+    table = document.add_table(rows=3, cols=3)
+    for r, cells in enumerate([("重点任务", "责任单位", "完成时限"), ("课程思政建设", "教务处", "每季度"),
+                               ("审计问题整改", "审计处", "2024年6月底前")]):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    path = tmp_path / "tasks.docx"
+    document.save(str(path))
+    rows = process_file(path, path.name, rules, tagger).requirements
+    assert [(r.text, r.kind.value, r.per.value if r.per else None, r.due_date, r.organization) for r in rows] == [
+        ("课程思政建设", "recurring", "quarter", None, "教务处"),
+        ("审计问题整改", "deadline", None, date(2024, 6, 30), "审计处")]

@@ -22,6 +22,7 @@ DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
 RELATIVE = "relative"  # the time engine's flag for expressions counted from the reference date
 DATE_INFERRED = "date_inferred"  # the time engine's flag for a clock time put on the reference day
 CLOSERS = ")]》”"
+IDLE_REST = 2  # characters besides a month that leave it naming nothing
 PROGRAMME_MIN = 3  # dated events in one section that ask nothing: a programme, not duties
 
 
@@ -114,11 +115,30 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
 
 
 def _is_idle_month(row: Requirement, rules: Rules) -> bool:
-    """A month named with no duty (5月 in a cell, 2022年4月份将有38首歌单位置): no verb, no ask, no label."""
+    """A month that names no duty: standing alone (5月 in a table's cell), or inside a clause with no verb
+    of a duty, no ask, no 时间/阶段 label and no unit addressed (例:2022年4月份将有38首歌单位置). A period
+    that opens its clause is a phase of a plan (2025年2月至3月,自查自纠,有关部门加强督促指导)."""
     if row.kind is not ReqKind.window or row.window_start is None or row.window_end is None:
         return False
-    whole = row.window_start.day == 1 and (row.window_end + timedelta(days=1)).day == 1
-    return whole and not row.action and not _asks(row.text, rules) and not rules.regexes.schedule_label.search(row.text)
+    if not (row.window_start.day == 1 and (row.window_end + timedelta(days=1)).day == 1):
+        return False
+    if rules.regexes.schedule_label.search(row.text):
+        return False
+    values = resolve(row.text, row.window_start, rules.time)
+    rest = row.text
+    for value in values:
+        rest = rest.replace(value.text, "")
+    if len(rest.strip(" :,;。")) <= IDLE_REST:
+        return True
+    opens = bool(values) and _is_marker(row.text[:values[0].char_start], rules)
+    addressed = any(p in row.text for p in rules.org_prefixes)
+    return not (opens or row.action or _asks(row.text, rules) or addressed)
+
+
+def _is_marker(prefix: str, rules: Rules) -> bool:
+    """Nothing, or only a list marker (1、, (一)), stands before a clause's first date."""
+    prefix = prefix.strip()
+    return not prefix or any((m := h.regex.match(prefix)) is not None and m.end() == len(prefix) for h in rules.headings)
 
 
 def _without_programme(rows: list[Requirement], rules: Rules) -> list[Requirement]:

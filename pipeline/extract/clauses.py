@@ -11,6 +11,7 @@ from ..rules import Rules
 from ..timex import resolve
 
 LABEL_KINDS = (TimeKind.deadline, TimeKind.date, TimeKind.datetime, TimeKind.range)
+LABEL_MAX = 30  # characters: a longer clause says more than its date
 LABEL_REST = 2  # characters besides the date (前, :) that a label may hold
 LABEL_GAP = 2  # characters between a label and its action (a line break, a colon)
 BRACKETED = re.compile(r"\([^()]{1,8}\)")  # (15周周四) after a date says the same day again
@@ -39,6 +40,8 @@ def reading_clauses(clauses: list[Clause], doc: Document, ref: date, rules: Rule
 
 def is_date_label(text: str, ref: date, rules: Rules) -> bool:
     """A clause that is a date and nothing else, but for a list marker, 前 and a bracketed weekday."""
+    if len(text) > LABEL_MAX:
+        return False
     body = text
     for heading in rules.headings:
         m = heading.regex.match(body)

@@ -13,7 +13,7 @@ from ..progress import columns
 from ..rules import Rules
 from ..timex import resolve
 
-DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime, TimeKind.range)
+DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime, TimeKind.range, TimeKind.recurrence)
 ROSTER_MIN = 2  # columns that name people or projects
 
 
@@ -100,7 +100,8 @@ def _text(doc: Document, cell: Cell | None) -> str:
 
 def _value(doc: Document, cell: Cell | None, ref: date, rules: Rules) -> TimeValue | None:
     text = _text(doc, cell)
-    return next((v for v in resolve(text, ref, rules.time) if v.kind in DATED and (v.start or v.end)), None)
+    return next((v for v in resolve(text, ref, rules.time)
+                 if v.kind in DATED and (v.start or v.end or v.kind is TimeKind.recurrence)), None)
 
 
 def _rows(doc: Document, item: Cell, when: TimeValue, organization: str, section: str,
@@ -123,6 +124,9 @@ def _rows(doc: Document, item: Cell, when: TimeValue, organization: str, section
 
 
 def _dated(row: Requirement, when: TimeValue) -> Requirement:
+    if when.kind is TimeKind.recurrence:  # 每季度, 每月: a duty that comes back, expanded in the checklists
+        return replace(row, kind=ReqKind.recurring, recurrence=when.rrule or "", per=when.per,
+                       due_date=_day(when.end) if when.rrule and "BYMONTHDAY=" in when.rrule else None)
     if when.kind is TimeKind.range:
         return replace(row, kind=ReqKind.window, window_start=_day(when.start), window_end=_day(when.end))
     moment = when.end if when.kind is TimeKind.deadline else when.start
