@@ -22,6 +22,7 @@ from .model import (
     FileResult,
     Format,
     RawDocument,
+    Requirement,
     RunSummary,
     Stage,
     Status,
@@ -72,19 +73,21 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     ref, ref_is_issue = reference_date(doc, meta, file_date, rules)
     tracker.stage = Stage.progress
     items, table_blocks = extract_progress(doc, rules, meta.as_of or ref)
-    tracker.stage = Stage.segment
-    issuer = issuer_of(meta.issuer, rules)
-    tasks, task_blocks = extract_tasks(doc, rules, ref, issuer)
-    title_start, title_end = meta.title_span
-    clauses = [c for c in segment(doc, rules) if c.block_index not in table_blocks | task_blocks
-               and not (title_start <= c.char_start and c.char_end <= title_end)]
-    tracker.stage = Stage.extract
-    named = tagger.mentions(meta.addressee)
-    units = [m.name for m in named if m.label == ORG]
-    addressee = units[0] if units else "" if named else meta.addressee  # people addressed are no unit
     doc_type = classify(doc, meta, bool(items), rules)
-    requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer), tasks) \
-        if doc_type.has_requirements() else []
+    issuer = issuer_of(meta.issuer, rules)
+    requirements: list[Requirement] = []
+    if doc_type.has_requirements():  # a form, a news item or a README is read for its metadata only
+        tracker.stage = Stage.segment
+        clauses = segment(doc, rules)
+        tracker.stage = Stage.extract
+        tasks, task_blocks = extract_tasks(doc, rules, ref, issuer)
+        read_apart, (title_start, title_end) = table_blocks | task_blocks, meta.title_span
+        clauses = [c for c in clauses if c.block_index not in read_apart
+                   and not (title_start <= c.char_start and c.char_end <= title_end)]  # the title names, binds none
+        named = tagger.mentions(meta.addressee)
+        units = [m.name for m in named if m.label == ORG]
+        addressee = units[0] if units else "" if named else meta.addressee  # people addressed are no unit
+        requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer), tasks)
     as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
     items = [replace(i, as_of=i.as_of or as_of, lead_org=canonical(i.lead_org, rules),
                      partner_orgs=tuple(canonical(p, rules) for p in i.partner_orgs)) for i in items]
