@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import partial
 
 from ..model import Clause, Comparator, Document, Per, ReqKind, Requirement, TimeKind, TimeValue
@@ -14,6 +14,7 @@ from ..organizations import Issuer, in_notice
 from ..rules import Rules
 from ..timex import resolve
 from . import parties
+from .binding import asks, is_idle_month, without_programme
 from .clauses import reading_clauses
 from .quantities import Quantity, find_per_markers, find_quantities
 
@@ -22,8 +23,6 @@ DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
 RELATIVE = "relative"  # the time engine's flag for expressions counted from the reference date
 DATE_INFERRED = "date_inferred"  # the time engine's flag for a clock time put on the reference day
 CLOSERS = ")]》”"
-IDLE_REST = 2  # characters besides a month that leave it naming nothing
-PROGRAMME_MIN = 3  # dated events in one section that ask nothing: a programme, not duties
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ def extract(clauses: list[Clause], ctx: Context, tasks: list[Requirement] | None
     for clause in reading_clauses(clauses, ctx.doc, ctx.ref, ctx.rules):
         first = firsts.setdefault(clause.block_index, clause)
         rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
-    rows = [r for r in _without_programme(rows, ctx.rules) if not _is_idle_month(r, ctx.rules)]
+    rows = [r for r in without_programme(rows, ctx.rules) if not is_idle_month(r, ctx.rules)]
     rows.sort(key=lambda r: r.char_start)
     unique = _main_actor_for_the_rest(list(dict.fromkeys(rows)), ctx)
     return [replace(r, req_id=f"{ctx.doc.doc_id}-{n:04d}") for n, r in enumerate(unique, start=1)]
@@ -114,42 +113,6 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     return rows
 
 
-def _is_idle_month(row: Requirement, rules: Rules) -> bool:
-    """A month that names no duty: standing alone (5月 in a table's cell), or inside a clause with no verb
-    of a duty, no ask, no 时间/阶段 label and no unit addressed (例:2022年4月份将有38首歌单位置). A period
-    that opens its clause is a phase of a plan (2025年2月至3月,自查自纠,有关部门加强督促指导)."""
-    if row.kind is not ReqKind.window or row.window_start is None or row.window_end is None:
-        return False
-    if not (row.window_start.day == 1 and (row.window_end + timedelta(days=1)).day == 1):
-        return False
-    if rules.regexes.schedule_label.search(row.text):
-        return False
-    values = resolve(row.text, row.window_start, rules.time)
-    rest = row.text
-    for value in values:
-        rest = rest.replace(value.text, "")
-    if len(rest.strip(" :,;。")) <= IDLE_REST:
-        return True
-    opens = bool(values) and _is_marker(row.text[:values[0].char_start], rules)
-    addressed = any(p in row.text for p in rules.org_prefixes)
-    return not (opens or row.action or _asks(row.text, rules) or addressed)
-
-
-def _is_marker(prefix: str, rules: Rules) -> bool:
-    """Nothing, or only a list marker (1、, (一)), stands before a clause's first date."""
-    prefix = prefix.strip()
-    return not prefix or any((m := h.regex.match(prefix)) is not None and m.end() == len(prefix) for h in rules.headings)
-
-
-def _without_programme(rows: list[Requirement], rules: Rules) -> list[Requirement]:
-    """A programme (会议日程: 6月27日14:30-17:00 报告 施迅, one session after another) is a run of dated events
-    in one section that ask nothing of anyone; a single event (期末机考时间: 6月5日, 决赛为5月16日) stays."""
-    idle = [r for r in rows if r.kind is ReqKind.event and not r.action and not _asks(r.text, rules)]
-    sections = Counter(r.section for r in idle)
-    drop = {id(r) for r in idle if sections[r.section] >= PROGRAMME_MIN}
-    return [r for r in rows if id(r) not in drop]
-
-
 def _is_anchor(value: TimeValue, ctx: Context) -> bool:
     """Dates, windows and recurrences make rows; bare years, times, past dates and periods
     counted from today (本月, 近3年来) do not, unless they set a deadline (本周五前)."""
@@ -173,7 +136,7 @@ def _is_aside(text: str, value: TimeValue, rules: Rules) -> bool:
     if value.kind is not TimeKind.range:
         return False
     if value.end is None:
-        return not _asks(text, rules)
+        return not asks(text, rules)
     bracketed = text[value.char_start - 1:value.char_start] == "(" and text[value.char_end:value.char_end + 1] == ")"
     start, end = _day(value.start), _day(value.end)
     whole_years = start is not None and end is not None and (start.month, start.day, end.month, end.day) == (
@@ -235,7 +198,7 @@ def _groups(clause: Clause, values: list[TimeValue], quantities: list[Quantity],
 def _is_quota(q: Quantity, text: str, pers: list[tuple[int, Per]], rules: Rules) -> bool:
     """A bound word, a range, a share (其中1篇) or a count of times in a per-period duty. An amount only
     estimated (约19公里, 约41分钟, 论文约90篇) describes; it binds only where the clause asks for something."""
-    if _estimated(q, rules) and not _asks(text, rules):
+    if _estimated(q, rules) and not asks(text, rules):
         return False
     if q.comparator is not None or _is_share(q, text, rules):
         return True
@@ -245,12 +208,6 @@ def _is_quota(q: Quantity, text: str, pers: list[tuple[int, Per]], rules: Rules)
 def _estimated(q: Quantity, rules: Rules) -> bool:
     return q.comparator == Comparator.approx.value and any(
         t.id == q.rule_id for t in rules.comparator_prefixes if t.value == Comparator.approx.value)
-
-
-def _asks(text: str, rules: Rules) -> bool:
-    """The clause asks someone for something (要, 应, 须, 请, 不得…), not only tells; 要 inside 要求 or 主要 is
-    no ask (verbs.yaml not_modals)."""
-    return any(text.count(w) > sum(text.count(n) for n in rules.not_modals if w in n) for w in rules.asks if w in text)
 
 
 def _is_share(q: Quantity, text: str, rules: Rules) -> bool:
