@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from .model import Block, BlockKind, Document, ProgressItem, ProgressStatus, TimeKind
 from .rules import Rules
 from .segment import parse_heading
 from .timex import resolve
+from .timex.dates import day_or_none as _day
 
 SEQ = re.compile(r"^\d{1,3}$")
 PAGE_GAP = 3  # blank lines in a row that mark a page break in a text dump
@@ -75,13 +76,19 @@ def columns(header: str, rules: Rules) -> list[str]:
 
 # --- real tables ---------------------------------------------------------------------------
 
-def _table_rows(doc: Document, block: Block, rules: Rules) -> list[Cells]:
+def cell_texts(doc: Document, block: Block) -> dict[tuple[int, int], str]:
+    """A table's cell texts by (row, col); a merged cell repeats the text of the cell it continues."""
     grid: dict[tuple[int, int], str] = {}
     for cell in block.cells:
         grid[(cell.row, cell.col)] = doc.text[cell.char_start:cell.char_end]
-    for cell in block.cells:  # a merged cell repeats the text of the cell it continues
+    for cell in block.cells:
         if cell.merged and cell.origin is not None:
             grid[(cell.row, cell.col)] = grid.get(cell.origin, "")
+    return grid
+
+
+def _table_rows(doc: Document, block: Block, rules: Rules) -> list[Cells]:
+    grid = cell_texts(doc, block)
     pages = {c.row: c.page for c in block.cells}
     n_rows = 1 + max((c.row for c in block.cells), default=-1)
     n_cols = 1 + max((c.col for c in block.cells), default=-1)
@@ -319,7 +326,3 @@ def _status(text: str, rules: Rules) -> ProgressStatus | None:
 def _first_date(text: str) -> date | None:
     values = resolve(text, date(2000, 1, 1))
     return _day(values[0].start) if values else None
-
-
-def _day(moment: date | datetime | None) -> date | None:
-    return moment.date() if isinstance(moment, datetime) else moment

@@ -13,6 +13,7 @@ from ..normalize import as_evidence
 from ..organizations import Issuer, in_notice
 from ..rules import Rules
 from ..timex import resolve
+from ..timex.dates import day_or_none as _day
 from . import parties
 from .binding import asks, is_idle_month, without_programme
 from .clauses import reading_clauses
@@ -344,12 +345,6 @@ def _emails(text: str, rules: Rules) -> tuple[str, ...]:
 def _subject(text: str, rules: Rules) -> str:
     m = rules.regexes.subject_line.search(text)
     return m.group("value").strip() if m else ""
-
-
-def _day(moment: date | datetime | None) -> date | None:
-    if isinstance(moment, datetime):
-        return moment.date()
-    return moment
 
 
 def _clock(moment: date | datetime | None) -> time | None:

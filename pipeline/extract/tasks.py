@@ -9,11 +9,12 @@ from datetime import date, datetime
 from ..model import Block, BlockKind, Cell, Document, ReqKind, Requirement, TimeKind, TimeValue
 from ..normalize import as_evidence
 from ..organizations import Issuer, canonical, in_notice
-from ..progress import columns
+from ..progress import cell_texts, columns
 from ..rules import Rules
 from ..timex import resolve
+from ..timex.dates import day_or_none as _day
 
-DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime, TimeKind.range, TimeKind.recurrence)
+WHEN_KINDS = (TimeKind.deadline, TimeKind.date, TimeKind.datetime, TimeKind.range, TimeKind.recurrence)
 ROSTER_MIN = 2  # columns that name people or projects
 
 
@@ -56,16 +57,16 @@ def _task_rows(doc: Document, block: Block, rules: Rules, ref: date, issuer: Iss
     where = _columns(header, rules)
     if where is None:
         return []
+    texts = cell_texts(doc, block)
     out: list[Requirement] = []
     for r in sorted(k for k in grid if k):
-        cells = grid[r]
-        item = cells.get(where.item)
+        item = grid[r].get(where.item)
         if item is None or item.merged:
             continue
-        when = _value(doc, _origin(grid, cells.get(where.period)), ref, rules) if where.period is not None else None
+        when = _value(texts.get((r, where.period), ""), ref, rules) if where.period is not None else None
         if when is None:
             continue
-        lead = _text(doc, _origin(grid, cells.get(where.lead))) if where.lead is not None else ""
+        lead = texts.get((r, where.lead), "").strip() if where.lead is not None else ""
         organization = in_notice(canonical(lead, rules), issuer, rules)
         out.extend(_rows(doc, item, when, organization, header[where.item], rules))
     return out
@@ -81,27 +82,16 @@ def _columns(header: list[str], rules: Rules) -> _Column | None:
 
 
 def _grid(block: Block) -> dict[int, dict[int, Cell]]:
+    """The cells by row, then column (a task's own cell gives the row its span)."""
     grid: dict[int, dict[int, Cell]] = {}
     for cell in block.cells:
         grid.setdefault(cell.row, {})[cell.col] = cell
     return grid
 
 
-def _origin(grid: dict[int, dict[int, Cell]], cell: Cell | None) -> Cell | None:
-    """A merged cell's text stands in the cell it continues (a date spanning the rows of one day)."""
-    while cell is not None and cell.merged and cell.origin is not None:
-        cell = grid.get(cell.origin[0], {}).get(cell.origin[1])
-    return cell
-
-
-def _text(doc: Document, cell: Cell | None) -> str:
-    return doc.text[cell.char_start:cell.char_end].strip() if cell is not None else ""
-
-
-def _value(doc: Document, cell: Cell | None, ref: date, rules: Rules) -> TimeValue | None:
-    text = _text(doc, cell)
-    return next((v for v in resolve(text, ref, rules.time)
-                 if v.kind in DATED and (v.start or v.end or v.kind is TimeKind.recurrence)), None)
+def _value(text: str, ref: date, rules: Rules) -> TimeValue | None:
+    return next((v for v in resolve(text.strip(), ref, rules.time)
+                 if v.kind in WHEN_KINDS and (v.start or v.end or v.kind is TimeKind.recurrence)), None)
 
 
 def _rows(doc: Document, item: Cell, when: TimeValue, organization: str, section: str,
@@ -131,7 +121,3 @@ def _dated(row: Requirement, when: TimeValue) -> Requirement:
         return replace(row, kind=ReqKind.window, window_start=_day(when.start), window_end=_day(when.end))
     moment = when.end if when.kind is TimeKind.deadline else when.start
     return replace(row, due_date=_day(moment), due_time=moment.time() if isinstance(moment, datetime) else None)
-
-
-def _day(moment: date | datetime | None) -> date | None:
-    return moment.date() if isinstance(moment, datetime) else moment

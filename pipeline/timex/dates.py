@@ -55,6 +55,11 @@ def day_of(moment: date) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
+def day_or_none(moment: date | None) -> date | None:
+    """The calendar day of a date or datetime, None for an open side."""
+    return None if moment is None else day_of(moment)
+
+
 def shift_years(moment: date, years: int) -> date:
     """A date or datetime moved by whole years (29 Feb becomes 28 Feb)."""
     if isinstance(moment, datetime):
