@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 from .model import BlockKind, DocMeta, DocType, Document
 from .rules import Pattern, Rules
@@ -23,6 +24,8 @@ def classify(doc: Document, meta: DocMeta, has_progress: bool, rules: Rules) -> 
     lines = _body_lines(doc)
     if _count(lines, dt.readme) >= README_MIN_CUES:
         return DocType.other
+    if _count([PurePath(doc.source).stem], dt.template_names):
+        return DocType.form
     title = TRAILING_NOTE.sub("", meta.title.strip())
     genre = next((DocType(g.value) for g in dt.genres if g.regex.search(title)), None)
     if genre is DocType.progress or (genre is None and has_progress):

@@ -99,6 +99,7 @@ class DocTypeRules:
     """doc_types.yaml: what tells a notice from a form, a news item, a README or a list of links."""
     genres: tuple[Pattern, ...]  # value: the doc_type a title closing with the match has
     form_titles: tuple[Pattern, ...]
+    template_names: tuple[Pattern, ...]  # a file named so is a template
     form_blanks: tuple[Pattern, ...]
     placeholders: tuple[Pattern, ...]
     news: tuple[Pattern, ...]
@@ -115,6 +116,10 @@ class Rules:
     comparator_prefixes: tuple[Term, ...]
     comparator_suffixes: tuple[Term, ...]
     exact_comparator: str
+    lead_units: tuple[str, ...]  # a span in these units may be a lead time or a lag
+    lead: tuple[Term, ...]
+    lag: Term
+    lag_then: tuple[Term, ...]
     share: Term
     range_separators: tuple[str, ...]
     per_markers: tuple[Term, ...]
@@ -282,6 +287,10 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         comparator_prefixes=check.terms(comparators, "comparators.yaml", "prefix", "comparator", COMPARATORS),
         comparator_suffixes=check.terms(comparators, "comparators.yaml", "suffix", "comparator", COMPARATORS),
         exact_comparator=_exact(comparators, check),
+        lead_units=check.words(comparators, "comparators.yaml", "lead_units"),
+        lead=check.terms(comparators, "comparators.yaml", "lead", "comparator", COMPARATORS),
+        lag=_single(comparators, "comparators.yaml", "lag", "comparator", check),
+        lag_then=check.terms(comparators, "comparators.yaml", "lag_then", "comparator", COMPARATORS),
         share=_single(comparators, "comparators.yaml", "share", "comparator", check),
         range_separators=check.words(comparators, "comparators.yaml", "range_separators"),
         per_markers=check.terms(data["periods.yaml"], "periods.yaml", "markers", "per", PERS),
@@ -334,6 +343,7 @@ def _doc_types(data: object, check: _Checker) -> DocTypeRules:
     for g in genres:
         check.one_of({"id": g.id, "doc_type": g.value}, file, "doc_type", DOC_TYPES)
     return DocTypeRules(genres=genres, form_titles=check.patterns(data, file, "form_titles"),
+                        template_names=check.patterns(data, file, "template_names"),
                         form_blanks=check.patterns(data, file, "form_blanks"),
                         placeholders=check.patterns(data, file, "placeholders"), news=check.patterns(data, file, "news"),
                         readme=check.patterns(data, file, "readme"), link_list=check.patterns(data, file, "link_list"))

@@ -26,6 +26,8 @@ NOTICE = "关于报送2024年学习计划的通知\n\n各党支部：\n\n请于6
     ("信息化动态\n\n" + "".join(f"系统{n}优化上线2021-06-{n:02d}\n\n" for n in range(1, 9)), DocType.other),
     # a template: its blanks are placeholders, whatever its title
     ("附件4\n\n本科毕业论文(设计)\n\nXXXXXXXX\n\n学院：XXXXXXXX\n\n姓名：XXX\n\n摘要不超过300字。\n", DocType.form),
+    # how to use a system: steps on a screen
+    ("团员注册流程\n\n1.登录\n\n密码长度8-32个字符;至少含3个不同的字符。\n", DocType.other),
     # a README
     ("# 作业仓库\n\n```\ngit clone https://example.org/x.git\n```\n\npip install -r requirements.txt\n", DocType.other),
 ])
@@ -67,3 +69,16 @@ def test_doctype_data_dump_is_read_and_gives_no_requirements(tmp_path: Path, rul
                     "INSERT INTO `message` VALUES (2,'评教通知','请于4月1日前完成评教。');\n", encoding="utf-8")
     result = process_file(path, path.name, rules, tagger)
     assert (result.error, result.document.doc_type, result.requirements) == (None, DocType.other, ())
+
+
+def test_doctype_file_named_a_template_is_a_form(tmp_path: Path, rules: Rules, tagger: Tagger) -> None:
+    """Staff name a template so (各中心培训规划模板.xls): filled in or not, it asks nothing of its reader."""
+    text = "各部门职工培养计划\n\n序号\t课程\t时间\n\n1\t讲座\t2018-03-13\n"
+    path = tmp_path / "附件3-2各中心培训规划模板.txt"
+    path.write_text(text, encoding="utf-8")
+    result = process_file(path, path.name, rules, tagger)
+    assert result.document.doc_type is DocType.form
+    assert result.requirements == ()
+    named = tmp_path / "培训规划.txt"
+    named.write_text(text, encoding="utf-8")
+    assert process_file(named, named.name, rules, tagger).document.doc_type is not DocType.form

@@ -162,8 +162,9 @@ def _is_fact(text: str, value: TimeValue, rules: Rules) -> bool:
 
 
 def _in_time(q: Quantity, values: list[TimeValue]) -> bool:
-    """A number inside a date or time (2022年, 17:00) is not a quantity; a duration may be one."""
-    return any(v.kind is not TimeKind.duration and v.char_start < q.end and q.start < v.char_end for v in values)
+    """A number inside a date or time (2022年, 17:00) is not a quantity; a duration, a lead time or a lag may
+    be one."""
+    return not q.timing and any(v.kind is not TimeKind.duration and v.char_start < q.end and q.start < v.char_end for v in values)
 
 
 def _pers(text: str, values: list[TimeValue], rules: Rules) -> list[tuple[int, Per]]:

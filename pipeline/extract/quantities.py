@@ -10,6 +10,7 @@ from ..rules import Rules, Term, Unit, alternation
 _MATCHERS: dict[int, tuple[Rules, tuple[re.Pattern[str], dict[str, Unit]]]] = {}  # by id of the rules
 
 NUMBER = r"\d+(?:\.\d+)?"
+SENTENCE_END = re.compile(r"[。;!?]")  # normalised text: ASCII punctuation but the full stop
 PREFIX_GAP = 12  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
 
 
@@ -25,6 +26,7 @@ class Quantity:
     frequency: bool
     comparator: str | None
     rule_id: str
+    timing: bool = False  # a lead time or a lag (考前30分钟, 开考15分钟后): a span, though the time engine reads a moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +44,17 @@ def find_quantities(text: str, rules: Rules) -> list[Quantity]:
         start = m.start("num")
         if start and ((text[start - 1].isascii() and text[start - 1].isalnum()) or text[start - 1] == "."):
             continue
-        if rules.regexes.not_quota_context.search(text[max(0, start - 3):start]):
+        timing = _lead_or_lag(text, m, rules)
+        if timing is None and rules.regexes.not_quota_context.search(text[max(0, start - 3):start]):
             continue
         unit = units[m.group("unit")]
         value = float(m.group("num")) + (0.5 if m.group("half") else 0.0)
         value_max = float(m.group("num2")) if m.group("num2") else None
         comparator, rule_id = _comparator(text, m, rules)
+        if timing is not None and (comparator is None or not m.group("suffix")):
+            comparator, rule_id = timing.value, timing.id
         out.append(Quantity(_prefix_start(text, m, rules), m.end(), value, value_max, unit.written,
-                            unit.kind, unit.frequency, comparator, rule_id or unit.id))
+                            unit.kind, unit.frequency, comparator, rule_id or unit.id, timing is not None))
     return out
 
 
@@ -60,6 +65,22 @@ def find_per_markers(text: str, rules: Rules) -> list[PerMarker]:
         for m in re.finditer(re.escape(term.text), text):
             out.append(PerMarker(m.start(), m.end(), Per(term.value)))
     return sorted(out, key=lambda p: p.start)
+
+
+def _lead_or_lag(text: str, m: re.Match[str], rules: Rules) -> Term | None:
+    """The bound of a span before or after a moment: 考前30分钟 (a lead word right before the number), 开考
+    15分钟后不得进入 (a lag word right after the unit, bound by what the rest of its clause allows)."""
+    if m.group("unit") not in rules.lead_units or m.group("num2"):
+        return None
+    before = text[:m.start("num")]
+    lead = next((t for t in rules.lead if before.endswith(t.text)), None)
+    if lead is not None:
+        return lead
+    if not text.startswith(rules.lag.text, m.end()):
+        return None
+    rest = SENTENCE_END.split(text[m.end():], maxsplit=1)[0]
+    found = [(rest.find(t.text), t) for t in rules.lag_then if t.text in rest]
+    return min(found, key=lambda f: f[0])[1] if found else None
 
 
 def _comparator(text: str, m: re.Match[str], rules: Rules) -> tuple[str | None, str]:
