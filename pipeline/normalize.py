@@ -333,12 +333,14 @@ def _spacing(text: _Text) -> _Text:
 
 def _numeral_regex(rules: Rules) -> re.Pattern[str]:
     words = tuple(u.text for u in rules.units) + rules.numeral_before
-    return _compiled_numerals(words, rules.numeral_start, rules.numeral_digits)
+    return _compiled_numerals(words, rules.range_separators, rules.numeral_start, rules.numeral_digits)
 
 
 @lru_cache(maxsize=8)
-def _compiled_numerals(words: tuple[str, ...], start: str, digits: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(start)}][{re.escape(digits)}]*(?=(?:{alternation(words)}))")
+def _compiled_numerals(words: tuple[str, ...], separators: tuple[str, ...], start: str, digits: str) -> re.Pattern[str]:
+    """A numeral before a unit or a date word, or before the other end of a range (一至二次, 三到五个)."""
+    numeral = f"[{re.escape(start)}][{re.escape(digits)}]*"
+    return re.compile(f"{numeral}(?=(?:(?:{alternation(separators)}){numeral})?(?:{alternation(words)}))")
 
 
 def _numerals(text: _Text, rules: Rules, numerals: re.Pattern[str]) -> _Text:

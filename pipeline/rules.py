@@ -91,6 +91,9 @@ class Regexes:
     subject_line: re.Pattern[str]
     channel_label: re.Pattern[str]
     schedule_label: re.Pattern[str]
+    session_time: re.Pattern[str]
+    condition: re.Pattern[str]
+    band: re.Pattern[str]
     clause_end: re.Pattern[str]
 
 

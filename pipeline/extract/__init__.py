@@ -91,7 +91,8 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     clause that has rows: most clauses have none."""
     text = clause.text
     values = resolve(text, ctx.ref, ctx.rules.time)
-    quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values)]
+    cases = _case_spans(text, ctx.rules)
+    quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values) and not _inside(q.start, cases)]
     pers = _pers(text, values, ctx.rules)
     cited = _cited_spans(text, ctx.rules)
     anchors = [v for v in values if _is_anchor(v, ctx) and not _inside(v.char_start, cited)
@@ -148,6 +149,12 @@ def _is_aside(text: str, value: TimeValue, rules: Rules) -> bool:
 def _cited_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     """Spans of cited titles: a date in 《…方案(2020-2025年)》 belongs to another document."""
     return [m.span() for m in rules.regexes.cited_title.finditer(text)]
+
+
+def _case_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """Spans that say when something applies (如果…时, 26%<复制比<50%): their numbers bind no one."""
+    r = rules.regexes
+    return [m.span() for pattern in (r.condition, r.band) for m in pattern.finditer(text)]
 
 
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
@@ -318,8 +325,8 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, tuple[i
         parties.recipient(text, 0, len(text), mentions, rules) if dated else "")
     action = parties.action(text, anchor, end, rules) or parties.action(text, start, end, rules)
     kind = row.kind
-    if kind is ReqKind.event and action in rules.submit_verbs:
-        kind = ReqKind.deadline  # 7月20日…向机关党委汇报: a report due that day
+    if kind is ReqKind.event and action in rules.submit_verbs and (recipient or asks(text, rules)):
+        kind = ReqKind.deadline  # 7月20日…向机关党委汇报: a report due that day (8月27日 大会报告 is a session)
     elif kind is ReqKind.event and emails and row.due_date is None:
         kind = ReqKind.submission
     return replace(row, kind=kind, doc_id=ctx.doc.doc_id, source=ctx.doc.source, section=clause.section,

@@ -48,8 +48,10 @@ def _is_marker(prefix: str, rules: Rules) -> bool:
 
 def without_programme(rows: list[Requirement], rules: Rules) -> list[Requirement]:
     """A programme (会议日程: 6月27日14:30-17:00 报告 施迅, one session after another) is a run of dated events
-    in one section that ask nothing of anyone; a single event (期末机考时间: 6月5日, 决赛为5月16日) stays."""
-    idle = [r for r in rows if r.kind is ReqKind.event and not r.action and not asks(r.text, rules)]
+    in one section that ask nothing of anyone, named by no verb of a duty or held in a span of the clock (8月27日
+    9:00-12:00 大会报告); a single event (期末机考时间: 6月5日, 决赛为5月16日) stays."""
+    idle = [r for r in rows if r.kind is ReqKind.event and not asks(r.text, rules)
+            and (not r.action or rules.regexes.session_time.search(r.text))]
     sections = Counter(r.section for r in idle)
     drop = {id(r) for r in idle if sections[r.section] >= PROGRAMME_MIN}
     return [r for r in rows if id(r) not in drop]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Per
 from ..rules import Rules, Term, Unit, alternation
@@ -11,6 +11,7 @@ _MATCHERS: dict[int, tuple[Rules, tuple[re.Pattern[str], dict[str, Unit]]]] = {}
 
 NUMBER = r"\d+(?:\.\d+)?"
 SENTENCE_END = re.compile(r"[。;!?]")  # normalised text: ASCII punctuation but the full stop
+BOUND_JOINERS = " ,;、且并"  # what may stand between the two bounds of one range
 PREFIX_GAP = 12  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
 
 
@@ -55,6 +56,20 @@ def find_quantities(text: str, rules: Rules) -> list[Quantity]:
             comparator, rule_id = timing.value, timing.id
         out.append(Quantity(_prefix_start(text, m, rules), m.end(), value, value_max, unit.written,
                             unit.kind, unit.frequency, comparator, rule_id or unit.id, timing is not None))
+    return _joined_bounds(out, text)
+
+
+def _joined_bounds(found: list[Quantity], text: str) -> list[Quantity]:
+    """A lower bound followed at once by an upper one of the same unit is one range (码率不低于1024Kbps,
+    不超过1280Kbps)."""
+    out: list[Quantity] = []
+    for q in found:
+        low = out[-1] if out else None
+        if (low is not None and low.comparator == ">=" and q.comparator == "<=" and low.unit == q.unit
+                and low.value < q.value and not text[low.end:q.start].strip(BOUND_JOINERS)):
+            out[-1] = replace(low, end=q.end, value_max=q.value, comparator="range", rule_id="cmp.range")
+            continue
+        out.append(q)
     return out
 
 
