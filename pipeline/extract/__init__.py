@@ -1,6 +1,7 @@
 """Clauses -> requirements: dates, quotas and recurrences found per comma part, one row each."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -162,10 +163,11 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _is_fact(text: str, value: TimeValue, rules: Rules) -> bool:
-    """A date the notice reports about a document: its clause ends in a history verb (…会议通过,
-    …起施行); 于6月30日前通过邮箱报送 is a duty."""
+    """A date the notice reports about a document: its clause, or the bracket it stands in, ends in a history
+    verb (…会议通过, …起施行, 决议(2019.3.3修改)); 于6月30日前通过邮箱报送 is a duty."""
     clause = rules.regexes.clause_end.split(text[value.char_end:], maxsplit=1)[0]
-    return clause.rstrip(CLOSERS).endswith(rules.fact_verbs)
+    bracketed = re.split(f"[{re.escape(CLOSERS)}]", clause, maxsplit=1)[0]
+    return clause.rstrip(CLOSERS).endswith(rules.fact_verbs) or bracketed.endswith(rules.fact_verbs)
 
 
 def _in_time(q: Quantity, values: list[TimeValue]) -> bool:

@@ -12,7 +12,8 @@ _MATCHERS: dict[int, tuple[Rules, tuple[re.Pattern[str], dict[str, Unit]]]] = {}
 NUMBER = r"\d+(?:\.\d+)?"
 SENTENCE_END = re.compile(r"[。;!?]")  # normalised text: ASCII punctuation but the full stop
 BOUND_JOINERS = " ,;、且并"  # what may stand between the two bounds of one range
-PREFIX_GAP = 12  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
+PREFIX_GAP = 12
+EACH_SPAN = 8  # 每 + a kind of 1-3 characters + 人数为  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,8 @@ def _comparator(text: str, m: re.Match[str], rules: Rules) -> tuple[str | None, 
     prefix = _prefix(text, m.start("num"), rules)
     if prefix is not None:
         return prefix.value, prefix.id
+    if rules.regexes.each_count.search(text[max(0, m.start("num") - EACH_SPAN):m.start("num")]):
+        return rules.exact_comparator, "cmp.each"
     return None, ""
 
 
@@ -151,6 +154,6 @@ def _compile(units: tuple[Unit, ...], suffixes: tuple[str, ...], separators: tup
              half: str) -> tuple[re.Pattern[str], dict[str, Unit]]:
     by_text = {u.text: u for u in units}
     pattern = re.compile(
-        f"(?P<num>{NUMBER})(?:(?:{alternation(separators)})(?P<num2>{NUMBER}))?"
+        f"(?P<num>{NUMBER})(?:\\s*(?:{alternation(separators)})\\s*(?P<num2>{NUMBER}))?"
         f"(?P<unit>{alternation(tuple(by_text))})(?P<half>{re.escape(half)})?(?P<suffix>{alternation(suffixes)})?")
     return pattern, by_text
