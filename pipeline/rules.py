@@ -93,6 +93,8 @@ class Regexes:
     schedule_label: re.Pattern[str]
     session_time: re.Pattern[str]
     condition: re.Pattern[str]
+    options: re.Pattern[str]
+    plan_heading: re.Pattern[str]
     each_count: re.Pattern[str]
     band: re.Pattern[str]
     clause_end: re.Pattern[str]

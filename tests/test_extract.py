@@ -284,6 +284,12 @@ def test_extract_date_label_joins_its_action(rules: Rules, tagger: Tagger) -> No
     ("作品准备时间:2017年3月-4月。", [(date(2017, 3, 1), date(2017, 4, 30))]),  # a labelled period
     ("各党支部于2017年5月开展主题党日活动。", [(date(2017, 5, 1), date(2017, 5, 31))]),  # a duty in a month
     ("上海同济大学建筑与城市规划学院海外远程专家(2022-2023)。", []),  # a post held, in brackets
+    ("(二)第二阶段:(2017年1月-12月)", [(date(2017, 1, 1), date(2017, 12, 31))]),  # a phase of a plan, a whole year
+    ("请注意封面上的日期要与本年度相对应。", []),  # a year counted from today is no phase
+    ("一、2月份党日活动安排\n1.组织党员学习。", []),  # a heading naming the plan below it
+    # lettered options offer a choice; the numbered item after them is a duty
+    (("A.第1季度(2017.6-2017-9)B.第2季度(2017.9-2017-12)C.第3季度(2017.12-2018-3)D.第4季度(2018.3-2018-5)"
+      "2)入党介绍人意见(2017-05-10前完成)"), []),
 ])
 def test_extract_windows_that_bind(rules: Rules, tagger: Tagger, text: str, windows: list[tuple]) -> None:
     rows = rows_of(text, date(2017, 1, 1), rules, tagger)

@@ -23,8 +23,10 @@ from .quantities import Quantity, find_per_markers, find_quantities
 MAX_ROW = 200  # a row quotes its clause; the scorer stops matching at 300 characters
 DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
 RELATIVE = "relative"  # the time engine's flag for expressions counted from the reference date
+YEAR_INFERRED = "year_inferred"  # the time engine's flag for a year taken from the reference date
 DATE_INFERRED = "date_inferred"  # the time engine's flag for a clock time put on the reference day
 CLOSERS = ")]》”"
+PHASE_LABEL = 8  # 第二阶段:( before the year of a phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,9 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     cases = _case_spans(text, ctx.rules)
     quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values) and not _inside(q.start, cases)]
     pers = _pers(text, values, ctx.rules)
-    cited = _cited_spans(text, ctx.rules)
-    anchors = [v for v in values if _is_anchor(v, ctx) and not _inside(v.char_start, cited)
-               and not _is_fact(text, v, ctx.rules) and not _is_aside(text, v, ctx.rules)]
+    cited = _cited_spans(text, ctx.rules) + _option_spans(text, ctx.rules)
+    anchors = [v for v in values if (_is_anchor(v, ctx) or _is_phase(text, v, ctx)) and not _inside(v.char_start, cited)
+               and not _is_fact(text, v, ctx.rules) and not (_is_aside(text, v, ctx.rules) and not _is_phase(text, v, ctx))]
     groups = _groups(clause, anchors, quantities, pers, ctx.rules)
     emails = _emails(text, ctx.rules)
     if not groups and emails:
@@ -133,6 +135,17 @@ def _is_anchor(value: TimeValue, ctx: Context) -> bool:
     return not (ctx.ref_is_issue and end is not None and end < ctx.ref)
 
 
+def _is_phase(text: str, value: TimeValue, ctx: Context) -> bool:
+    """A whole year labelled as a phase of a plan (第二阶段:(2016年1月-12月)): a window, though a bare year
+    or a year in brackets after a title is none."""
+    if value.kind is not TimeKind.range or not value.is_whole_year() or set(value.flags) & {RELATIVE, YEAR_INFERRED}:
+        return False
+    end = _day(value.end)
+    label = text[max(0, value.char_start - PHASE_LABEL):value.char_start]
+    return bool(ctx.rules.regexes.schedule_label.search(label)) and not (
+        ctx.ref_is_issue and end is not None and end < ctx.ref)
+
+
 def _is_aside(text: str, value: TimeValue, rules: Rules) -> bool:
     """A period that only describes: years in brackets after a title or post (客座教授(2020-2026)), or a
     start with no end in a clause that asks nothing (自8月9日11:00起…提升至二级; 5月17日起施行)."""
@@ -150,6 +163,11 @@ def _is_aside(text: str, value: TimeValue, rules: Rules) -> bool:
 def _cited_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     """Spans of cited titles: a date in 《…方案(2020-2025年)》 belongs to another document."""
     return [m.span() for m in rules.regexes.cited_title.finditer(text)]
+
+
+def _option_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """Spans of lettered options (A.… B.… C.…): a date among them is a choice offered, not a duty."""
+    return [m.span() for m in rules.regexes.options.finditer(text)]
 
 
 def _case_spans(text: str, rules: Rules) -> list[tuple[int, int]]:

@@ -27,6 +27,8 @@ def is_idle_month(row: Requirement, rules: Rules) -> bool:
         return False
     if not (row.window_start.day == 1 and (row.window_end + timedelta(days=1)).day == 1):
         return False
+    if _titles_its_section(row, rules):
+        return True
     if rules.regexes.schedule_label.search(row.text):
         return False
     values = resolve(row.text, row.window_start, rules.time)
@@ -38,6 +40,12 @@ def is_idle_month(row: Requirement, rules: Rules) -> bool:
     opens = bool(values) and _is_marker(row.text[:values[0].char_start], rules)
     addressed = any(p in row.text for p in rules.org_prefixes)
     return not (opens or row.action or asks(row.text, rules) or addressed)
+
+
+def _titles_its_section(row: Requirement, rules: Rules) -> bool:
+    """A heading that names the plan of its section (一、1月份党日活动安排): the duties are its items."""
+    heading = row.section.rsplit(" > ", 1)[-1].rstrip("…")
+    return bool(heading) and row.text.startswith(heading) and bool(rules.regexes.plan_heading.search(row.text))
 
 
 def _is_marker(prefix: str, rules: Rules) -> bool:
