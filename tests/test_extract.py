@@ -105,6 +105,12 @@ def test_extract_recipient(rules: Rules, tagger: Tagger, phrase: str, recipient:
     ("每名党员提交记录表,6月26日前以支部为单位报送机关党委", "党支部"),
     ("请各毕业生党支部做好信息收集工作,并于6月2日前上报年级党建负责老师", "党支部"),
     ("附件2请于6月17日17:00前上报党建负责老师", ""),
+    # units the lists do not know: labelled before a request, or a bare unit opening its part
+    ("2.各教科初审单位:请于4月13日前将附件4的电子稿报送", "各教科初审单位"),
+    ("有1位盲审专家意见为延缓答辩的毕业论文(设计),学院须组织不少于3位教师组成的专家组", "学院"),
+    # the author of a cited document, or the unit something is handed to, does not act
+    ("2018年1月19日前,领会教务处《关于做好2018届本科毕业论文工作的通知》", ""),
+    ("认真填写申请表,并于2017年12月31日前报教务处", ""),
 ])
 def test_extract_actor(rules: Rules, tagger: Tagger, phrase: str, actor: str) -> None:
     text = normalize_text(phrase, rules)

@@ -10,6 +10,7 @@ from ..rules import Rules, alternation, longest_first
 
 GENERIC_ORG_MAX = 16  # characters scanned after a submit verb for an unlisted unit name
 QUOTES = {"“": "”", "《": "》", "「": "」"}
+CITING = ("《", "的《")  # a unit right before a cited title wrote it
 
 
 def recipient(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
@@ -35,9 +36,8 @@ def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules:
     subject = next((m for m in free if text[:m.start].endswith(before) and text[m.end:].startswith(after)), None) \
         or next((m for m in free if _before_modal(text, m.end, rules) or _after_request(text, m.start, rules)), None) \
         or next(iter(free), None)
-    if subject is not None:
-        return subject.name if subject.label == ORG else _unit_of(subject.name, rules)
-    return _each_unit(text, start, end, rules)
+    named = "" if subject is None else subject.name if subject.label == ORG else _unit_of(subject.name, rules)
+    return named or _each_unit(text, start, end, rules)
 
 
 def _unit_of(role: str, rules: Rules) -> str:
@@ -46,15 +46,18 @@ def _unit_of(role: str, rules: Rules) -> str:
 
 
 def _each_unit(text: str, start: int, end: int, rules: Rules) -> str:
-    """A unit the lists do not know, named as the subject of a duty: 各教科初审单位应…, 各设区市教育局于…"""
+    """A unit the lists do not know, named as the subject of a duty: 各教科初审单位应…, 各设区市教育局于…,
+    2.各教科初审单位:请于…, or a unit's bare name opening its part (…的毕业论文,学院须组织…)."""
     m = _each_pattern(rules.org_heads, rules.modals + rules.subject_next).search(text, start, end)
-    return m.group() if m else ""
+    return (m.group("each") or m.group("bare")) if m else ""
 
 
 @lru_cache(maxsize=8)
 def _each_pattern(heads: tuple[str, ...], next_words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"各[\u4e00-\u9fff]{{1,{GENERIC_ORG_MAX}}}?(?:{alternation(heads)})"
-                      rf"(?=\s*(?:{alternation(next_words)}))")
+    head = alternation(heads)
+    return re.compile(rf"(?:(?P<each>各[\u4e00-\u9fff]{{1,{GENERIC_ORG_MAX}}}?(?:{head}))"
+                      rf"|(?:^|(?<=[,;。]))(?P<bare>(?:{head})))"
+                      rf"(?=\s*:?\s*(?:{alternation(next_words)}))")
 
 
 def _after_request(text: str, at: int, rules: Rules) -> bool:
@@ -130,10 +133,12 @@ def _generic_org(text: str, at: int, rules: Rules) -> str:
 
 def _free(text: str, mentions: tuple[Mention, ...], rules: Rules) -> list[Mention]:
     """Mentions that name an acting party: not quoted, not in the recipient phrase after a submit
-    verb (报送…, 上报党建负责老师) and not right after 向."""
+    verb (报送…, 上报党建负责老师), not right after 向 or a short submit verb (报教务处), and not the author of a
+    cited document (领会教务处《…》)."""
     blocked = _quoted_spans(text) + _recipient_phrases(text, rules)
-    toward = {m.end() for m in alternation_re(rules.toward_words).finditer(text)}
-    return [m for m in mentions if m.start not in toward and not any(a <= m.start < b for a, b in blocked)]
+    toward = {m.end() for m in alternation_re(rules.toward_words + rules.submit_short).finditer(text)}
+    return [m for m in mentions if m.start not in toward and not any(a <= m.start < b for a, b in blocked)
+            and not text.startswith(CITING, m.end)]
 
 
 def _recipient_phrases(text: str, rules: Rules) -> list[tuple[int, int]]:
