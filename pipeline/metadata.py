@@ -69,7 +69,9 @@ def reference_date(doc: Document, meta: DocMeta, fallback: date, rules: Rules) -
 
 
 def _first_written_date(doc: Document) -> date | None:
-    """The first date written with its year in the body (not a year alone, not counted from today)."""
+    """The first date written with its year in the body (not counted from today); a year alone (2012年,政治处…)
+    only when the body writes no full date."""
+    first_year: date | None = None
     for block in doc.blocks:
         if block.boilerplate:
             continue
@@ -77,9 +79,13 @@ def _first_written_date(doc: Document) -> date | None:
             if value.kind is TimeKind.recurrence or value.kind is TimeKind.duration:
                 continue
             moment = value.start or value.end
-            if moment is not None and not set(value.flags) & INFERRED and not value.is_whole_year():
-                return moment.date() if isinstance(moment, datetime) else moment
-    return None
+            if moment is None or set(value.flags) & INFERRED:
+                continue
+            day = moment.date() if isinstance(moment, datetime) else moment
+            if not value.is_whole_year():
+                return day
+            first_year = first_year or day
+    return first_year
 
 
 def _lines(doc: Document) -> list[Line]:

@@ -126,6 +126,7 @@ class Rules:
     lead: tuple[Term, ...]
     lag: Term
     lag_then: tuple[Term, ...]
+    staffing: tuple[Term, ...]  # right before a count of people: exact
     share: Term
     range_separators: tuple[str, ...]
     per_markers: tuple[Term, ...]
@@ -297,6 +298,7 @@ def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
         lead=check.terms(comparators, "comparators.yaml", "lead", "comparator", COMPARATORS),
         lag=_single(comparators, "comparators.yaml", "lag", "comparator", check),
         lag_then=check.terms(comparators, "comparators.yaml", "lag_then", "comparator", COMPARATORS),
+        staffing=check.terms(comparators, "comparators.yaml", "staffing", "comparator", COMPARATORS),
         share=_single(comparators, "comparators.yaml", "share", "comparator", check),
         range_separators=check.words(comparators, "comparators.yaml", "range_separators"),
         per_markers=check.terms(data["periods.yaml"], "periods.yaml", "markers", "per", PERS),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.batch import process_file
 from pipeline.extract import Context, extract, parties
 from pipeline.extract.quantities import find_quantities
 from pipeline.model import BlockKind, Format, RawBlock, RawDocument, Requirement
@@ -66,6 +67,11 @@ from pipeline.segment import segment
     ("每提供1份有效合同得3分", [(1, None, "份", None)]),
     ("应答人须提供不少于36个人的团队", [(36, None, "人", ">=")]),
     ("年终总结和新一年度工作计划正在进行", []),
+    # a bound of credits to complete; people named for a task right after the verb that names them
+    ("每名本科生应当修满2个创新学分", [(2, None, "个", ">=")]),
+    ("党支部应确定2名正式党员为培养联系人", [(2, None, "名", "=")]),
+    ("参赛学校需为每个参赛团队配备1名指导教师", [(1, None, "名", "=")]),
+    ("确定3个重点课题", [(3, None, "个", None)]),
     ("近3年来获得表彰", []),
     ("第1次会议", []),
     ("G01楼会议室", []),
@@ -200,6 +206,14 @@ def test_extract_rows(rules: Rules, tagger: Tagger, text: str, ref: date, expect
     assert [_key(r) for r in rows_of(text, ref, rules, tagger)] == expected
 
 
+def test_extract_channel_of_a_quota_clause_has_its_row(rules: Rules, tagger: Tagger) -> None:
+    """An e-mail in a clause whose only row is a quota is not lost: the channel gets a row of its own."""
+    rows = rows_of("各学院指定1名大赛负责人通过邮件进行报名,报名邮箱为:icbaoming@example.org.cn。", date(2016, 11, 1),
+                   rules, tagger)
+    assert [(r.kind.value, r.quantity, r.emails) for r in rows] == [
+        ("quota", 1, ()), ("submission", None, ("icbaoming@example.org.cn",))]
+
+
 @pytest.mark.parametrize("text, emails", [
     ("请于4月1日前将材料发送至党委组织部专用邮箱(neuzzb@163.com)。", ("neuzzb@163.com",)),
     ("将申报书电子版发送至 zzhang86@ xjtu.edu.cn。", ("zzhang86@xjtu.edu.cn",)),
@@ -320,3 +334,12 @@ def test_extract_task_table_recurring_rows(tmp_path: Path, rules: Rules, tagger:
     assert [(r.text, r.kind.value, r.per.value if r.per else None, r.due_date, r.organization) for r in rows] == [
         ("课程思政建设", "recurring", "quarter", None, "教务处"),
         ("审计问题整改", "deadline", None, date(2024, 6, 30), "审计处")]
+
+
+def test_year_of_a_plan_with_no_date_is_its_first_year(tmp_path: Path, rules: Rules, tagger: Tagger) -> None:
+    """A plan that writes no full date reads its year-less dates in the first year it names, not the file's."""
+    path = tmp_path / "plan.txt"
+    path.write_text("党支部工作计划\n\n2012年,政治处党支部以科学发展观为统领。\n\n各支部要于年底前报送检查总结。\n",
+                    encoding="utf-8")
+    rows = process_file(path, path.name, rules, tagger).requirements
+    assert [(r.kind.value, r.due_date) for r in rows] == [("deadline", date(2012, 12, 31))]

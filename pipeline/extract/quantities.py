@@ -13,7 +13,8 @@ NUMBER = r"\d+(?:\.\d+)?"
 SENTENCE_END = re.compile(r"[。;!?]")  # normalised text: ASCII punctuation but the full stop
 BOUND_JOINERS = " ,;、且并"  # what may stand between the two bounds of one range
 PREFIX_GAP = 12
-EACH_SPAN = 8  # 每 + a kind of 1-3 characters + 人数为  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
+EACH_SPAN = 8
+PEOPLE = "people"  # the unit kind of 名, 人, 位  # 每 + a kind of 1-3 characters + 人数为  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ def find_quantities(text: str, rules: Rules) -> list[Quantity]:
         unit = units[m.group("unit")]
         value = float(m.group("num")) + (0.5 if m.group("half") else 0.0)
         value_max = float(m.group("num2")) if m.group("num2") else None
-        comparator, rule_id = _comparator(text, m, rules)
+        comparator, rule_id = _comparator(text, m, unit.kind, rules)
         if timing is not None and (comparator is None or not m.group("suffix")):
             comparator, rule_id = timing.value, timing.id
         out.append(Quantity(_prefix_start(text, m, rules), m.end(), value, value_max, unit.written,
@@ -99,7 +100,7 @@ def _lead_or_lag(text: str, m: re.Match[str], rules: Rules) -> Term | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
-def _comparator(text: str, m: re.Match[str], rules: Rules) -> tuple[str | None, str]:
+def _comparator(text: str, m: re.Match[str], unit_kind: str, rules: Rules) -> tuple[str | None, str]:
     if m.group("num2"):
         return "range", "cmp.range"
     suffix = m.group("suffix")
@@ -111,6 +112,9 @@ def _comparator(text: str, m: re.Match[str], rules: Rules) -> tuple[str | None, 
         return prefix.value, prefix.id
     if rules.regexes.each_count.search(text[max(0, m.start("num") - EACH_SPAN):m.start("num")]):
         return rules.exact_comparator, "cmp.each"
+    staff = next((t for t in rules.staffing if text.endswith(t.text, 0, m.start("num"))), None)
+    if staff is not None and unit_kind == PEOPLE:
+        return staff.value, staff.id
     return None, ""
 
 
