@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import pairwise
 
 from .model import BlockKind, DocMeta, Document, TimeKind
 from .normalize import as_written
@@ -35,10 +36,10 @@ class Line:
 
 def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     """Metadata as written in the notice; a field not found stays empty."""
-    lines = _lines(doc)
+    lines = _split_head(_lines(doc), rules)
     head = lines[:HEAD_LINES]
     r = rules.regexes
-    header = _first(head, r.file_header)
+    header = _header_issuer(head, rules)
     title_line = _title(head, rules)
     title = as_written(doc, title_line.start, title_line.end, rules) if title_line else ""
     title = r.title_label.sub("", title)
@@ -100,6 +101,52 @@ def _lines(doc: Document) -> list[Line]:
     return out
 
 
+def _split_head(lines: list[Line], rules: Rules) -> list[Line]:
+    """Head lines that PDF text ran together (letterhead, title and labelled fields on one line) taken apart."""
+    out: list[Line] = []
+    for i, line in enumerate(lines):
+        out.extend(_head_pieces(line, rules) if i < HEAD_LINES else [line])
+    return out
+
+
+def _head_pieces(line: Line, rules: Rules) -> list[Line]:
+    """…组织类文件 | 提升8月9日路网保驾等级 | 编号:ST/SC-YG-305-2019 | 签发人:… out of one line; a sentence stays whole."""
+    r = rules.regexes
+    if line.boilerplate or not line.standalone or r.sentence_end.search(line.text):
+        return [line]
+    cuts = {m.start() for m in r.head_field.finditer(line.text) if m.start() > 0}
+    header = r.file_header_lead.match(line.text)
+    if header and _is_letterhead(header.group("value"), rules):
+        cuts.add(header.end())
+    if not cuts:
+        return [line]
+    bounds = [0, *sorted(cuts), len(line.text)]
+    pieces = []
+    for a, b in pairwise(bounds):
+        text = line.text[a:b]
+        if text.strip():
+            start = line.start + a + len(text) - len(text.lstrip())
+            pieces.append(replace(line, text=text.strip(), start=start, end=start + len(text.strip())))
+    return pieces
+
+
+def _is_letterhead(header: str, rules: Rules) -> bool:
+    """…大学文件, …委员会文件, …组织类文件: a unit's or a document class's letterhead."""
+    name = header.removesuffix("文件")
+    return _is_unit_line(name, rules) or bool(rules.regexes.document_class.search(name))
+
+
+def _header_issuer(lines: list[Line], rules: Rules) -> str:
+    """The unit of a letterhead (…大学文件); a letterhead naming a class of documents names no issuer."""
+    header = _first(lines, rules.regexes.file_header)
+    return "" if rules.regexes.document_class.search(header) else header
+
+
+def _is_head_field(line: Line, rules: Rules) -> bool:
+    r = rules.regexes
+    return bool(r.file_header.match(line.text) or r.doc_number.match(line.text) or r.head_field.match(line.text))
+
+
 def _first(lines: list[Line], pattern: re.Pattern[str]) -> str:
     for line in lines:
         m = pattern.match(line.text)
@@ -114,7 +161,8 @@ def _title(lines: list[Line], rules: Rules) -> Line | None:
     candidates = [line for line in lines if _may_be_title(line, rules)]
     titled = next((line for line in candidates if rules.regexes.title.search(rules.regexes.title_label.sub("", line.text))),
                   None)
-    opening = [line for line in lines if not line.boilerplate and not rules.regexes.title_skip.match(line.text)]
+    opening = [line for line in lines if not line.boilerplate and not rules.regexes.title_skip.match(line.text)
+               and not _is_head_field(line, rules)]
     first = next((line for line in opening[:1] if line in candidates), None)
     return titled or next((line for line in candidates if line.heading == 1), None) or first
 
@@ -123,7 +171,7 @@ def _may_be_title(line: Line, rules: Rules) -> bool:
     r = rules.regexes
     text = r.title_label.sub("", line.text)
     return (not line.boilerplate and line.standalone and TITLE_MIN <= len(text) <= TITLE_MAX
-            and not (r.title_skip.match(text) or r.doc_number.match(text) or r.file_header.match(text))
+            and not (r.title_skip.match(text) or _is_head_field(line, rules))
             and not r.terminal_punct.search(text)
             and not any(h.regex.match(text) for h in rules.headings))  # 二、征求意见 is a section, not the title
 
@@ -131,7 +179,8 @@ def _may_be_title(line: Line, rules: Rules) -> bool:
 def _doc_number(lines: list[Line], rules: Rules) -> str:
     """The 发文字号 on a line of its own near the top (a number quoted in the body is not it), or run into
     the title line before its 关于."""
-    value = _first(lines, rules.regexes.doc_number) or _first(lines, rules.regexes.doc_number_lead)
+    r = rules.regexes
+    value = _first(lines, r.doc_number) or _first(lines, r.doc_number_lead) or _first(lines, r.doc_number_label)
     if not value:
         return ""
     m = re.search(r"[〔\[【(]\d{4}[〕\]】)]", value)

@@ -30,6 +30,13 @@ BODY = "请各学院于5月14日前报送材料。\n\n"
     ("沪地铁运〔2023〕190号关于做好防汛防台工作的通知\n\n各单位：\n\n" + BODY
      + "上海申通地铁集团有限公司办公室2023年6月8日印发共印3份\n",
      "关于做好防汛防台工作的通知", "上海申通地铁集团有限公司办公室", "沪地铁运〔2023〕190号", date(2023, 6, 8)),
+    # the letterhead's genre word run into the 发文字号 is not part of it
+    ("通知沪地铁路网﹝2023﹞79 号关于开展汛前大检查活动的通知\n\n各部门：\n\n" + BODY + "2023年4月6日\n",
+     "关于开展汛前大检查活动的通知", "", "沪地铁路网〔2023〕79号", date(2023, 4, 6)),
+    # a document-class letterhead, the title and labelled fields on one line; the signer issues it
+    ("某某集团有限公司运营生产组织类文件提升路网保驾等级编号：ST/SC-YG-305-2019 签发人：张三发布日期：2019 年 8 月 9 日\n\n"
+     "各运营单位：\n\n" + BODY + "运营管理部\n\n2019 年 8 月 9 日\n",
+     "提升路网保驾等级", "运营管理部", "ST/SC-YG-305-2019", date(2019, 8, 9)),
     # a section heading is no title; a bracketed note after the genre word stays
     ("关于下发吸收预备党员的通知[预审前]\n\n一、征求党内外群众意见\n\n" + BODY, "关于下发吸收预备党员的通知[预审前]", "", "", None),
 ])
