@@ -12,7 +12,7 @@ from .rules import Rules
 from .timex import resolve
 
 HEAD_LINES = 25  # title, 发文字号 and addressee stand in the first lines
-SIGNERS = 6  # units that may sign one notice together
+SIGNER_MAX_LINES = 7  # units that may sign one notice together, and a bracketed note
 ATTACHMENT_LINES = 20  # the list of attachments under a signature is shorter than this
 ATTACHMENT_LIST = 4  # lines of a list of attachments (附件:1.… 2.…) that may stand above a signature
 SIGNER_MAX = 40
@@ -200,37 +200,64 @@ def _addressee(doc: Document, lines: list[Line], title: Line | None, rules: Rule
 
 
 def _signature(lines: list[Line], rules: Rules) -> tuple[int, date | None, str]:
-    """The last date line of the notice (the signature), else its 印发 line; and the unit signed on the same
-    line before the date, if any."""
+    """The last date line of the notice (the signature), else its 印发 line, else a signature run on after the
+    last sentence, else the unit that made a form (…制); and the unit signed on the same line, if any."""
     r = rules.regexes
-    for pattern in (r.date_line, r.printed_line):
+    for pattern in (r.date_line, r.printed_line, r.signature_tail, r.maker_line):
         for i in range(len(lines) - 1, -1, -1):
             m = pattern.match(lines[i].text)
             if m and not lines[i].boilerplate:
                 signer = m.groupdict().get("signer") or ""
-                return i, _to_date(m.group("value")), signer
+                if pattern is r.maker_line and not _is_unit_line(signer, rules):
+                    continue
+                return i, _to_date(m.group("value") or ""), signer
     return -1, None, ""
 
 
 def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -> str:
     """The units signed right above the signature date (several when a notice is issued jointly; a line
     in brackets under one, (电子信息工程学院) or (潍坊市大数据局代章), goes with it). A notice signed with no
-    date is signed above its list of attachments."""
+    date is signed above its list of attachments. A signer named with its role (承办:…) is the last one."""
     if at < 0:
         at = _before_attachments(lines, rules)
     units: list[str] = []
     note = ""
-    for line in reversed(lines[max(0, at - SIGNERS - 1):max(0, at)]):
+    for line in reversed(lines[max(0, at - SIGNER_MAX_LINES):max(0, at)]):
         text = line.text
         if not units and not note and SIGNER_NOTE.fullmatch(text):
             note = as_written(doc, line.start, line.end, rules)
             continue
-        if len(text) > SIGNER_MAX or rules.regexes.terminal_punct.search(text) \
-                or any(h.regex.match(text) for h in rules.headings) or not any(text.endswith(h) for h in rules.org_heads):
+        label = rules.regexes.signer_label.match(text)
+        skip = label.end() if label else 0
+        if not _is_signer(text[skip:], rules):
+            run_in = "" if units or note else _run_in_signer(doc, line, rules)
+            if run_in:
+                units.insert(0, run_in)
             break
-        units.insert(0, as_written(doc, line.start, line.end, rules) + note)
+        units.insert(0, as_written(doc, line.start + skip, line.end, rules) + note)
         note = ""
+        if label:
+            break
     return "、".join(units)
+
+
+def _is_signer(text: str, rules: Rules) -> bool:
+    name = SIGNER_NOTE.sub("", text)
+    return len(text) <= SIGNER_MAX and not rules.regexes.terminal_punct.search(text) \
+        and not any(h.regex.match(text) for h in rules.headings) and any(name.endswith(h) for h in rules.org_heads)
+
+
+def _run_in_signer(doc: Document, line: Line, rules: Rules) -> str:
+    """A signer that PDF text ran into the last item of the list of attachments above the date
+    (5.…防汛防台工作计划上海…指挥中心): the unit after the item's closing word."""
+    r = rules.regexes
+    if not (r.title_label.match(line.text) or any(h.regex.match(line.text) for h in rules.headings)):
+        return ""
+    for m in r.attachment_end.finditer(line.text):
+        name = line.text[m.end():]
+        if re.fullmatch(r"[\u4e00-\u9fff()]+", name) and _is_signer(name, rules):
+            return as_written(doc, line.start + m.end(), line.end, rules)
+    return ""
 
 
 def _before_attachments(lines: list[Line], rules: Rules) -> int:

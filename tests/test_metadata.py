@@ -37,6 +37,20 @@ BODY = "请各学院于5月14日前报送材料。\n\n"
     ("某某集团有限公司运营生产组织类文件提升路网保驾等级编号：ST/SC-YG-305-2019 签发人：张三发布日期：2019 年 8 月 9 日\n\n"
      "各运营单位：\n\n" + BODY + "运营管理部\n\n2019 年 8 月 9 日\n",
      "提升路网保驾等级", "运营管理部", "ST/SC-YG-305-2019", date(2019, 8, 9)),
+    # the signature run on after the last sentence, as PDF text has it
+    ("关于报送材料的通知\n\n各学院：\n\n请各学院于5月14日前报送材料。山东科技大学计算机科学与工程学院2025年4月15日\n",
+     "关于报送材料的通知", "山东科技大学计算机科学与工程学院", "", date(2025, 4, 15)),
+    # the signer run into the last attachment above the date, the next attachment run into the date
+    ("关于报送材料的通知\n\n" + BODY + "附件：1.防汛防台通讯录\n\n2.防汛防台工作计划某市轨道交通调度指挥中心\n\n"
+     "2023 年 4 月 6 日附表：停运统计表\n", "关于报送材料的通知", "某市轨道交通调度指挥中心", "", date(2023, 4, 6)),
+    # the signer named with its role, a note after it; the units above it have other roles
+    ("关于召开研讨会的通知\n\n" + BODY + "主办：某某地理信息协会\n\n承办：某某大学地理科学学院（代章）\n\n2023年5月21日\n",
+     "关于召开研讨会的通知", "某某大学地理科学学院(代章)", "", date(2023, 5, 21)),
+    # a date with its day left open still marks the signature; a 会议时间 is no issue date
+    ("第二轮会议通知\n\n会议时间：2026年8月26日\n\n" + BODY + "天津某某大学\n\n2026年7月*日\n",
+     "第二轮会议通知", "天津某某大学", "", None),
+    # a form signed by the unit that made it
+    ("课程建设指南\n\n" + BODY + "福建省教育厅制\n2026年4月\n", "课程建设指南", "福建省教育厅", "", None),
     # a section heading is no title; a bracketed note after the genre word stays
     ("关于下发吸收预备党员的通知[预审前]\n\n一、征求党内外群众意见\n\n" + BODY, "关于下发吸收预备党员的通知[预审前]", "", "", None),
 ])
