@@ -51,6 +51,9 @@ BODY = "请各学院于5月14日前报送材料。\n\n"
      "第二轮会议通知", "天津某某大学", "", None),
     # a form signed by the unit that made it
     ("课程建设指南\n\n" + BODY + "福建省教育厅制\n2026年4月\n", "课程建设指南", "福建省教育厅", "", None),
+    # a title with no genre word stands over an addressee that is an office (…办); the signer is a 室
+    ("9月15日某市地铁地面高架区段首班车运营时间或将延后\n市防汛办：\n" + BODY + "某市轨道交通应急指挥室\n2022年9月14日\n",
+     "9月15日某市地铁地面高架区段首班车运营时间或将延后", "某市轨道交通应急指挥室", "", date(2022, 9, 14)),
     # a section heading is no title; a bracketed note after the genre word stays
     ("关于下发吸收预备党员的通知[预审前]\n\n一、征求党内外群众意见\n\n" + BODY, "关于下发吸收预备党员的通知[预审前]", "", "", None),
 ])
