@@ -37,7 +37,7 @@ class Line:
 def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     """Metadata as written in the notice; a field not found stays empty."""
     lines = _split_head(_lines(doc), rules)
-    head = lines[:HEAD_LINES]
+    head = _join_broken_title(lines[:HEAD_LINES], rules)
     r = rules.regexes
     header = _header_issuer(head, rules)
     title_line = _title(head, rules)
@@ -140,6 +140,21 @@ def _header_issuer(lines: list[Line], rules: Rules) -> str:
     """The unit of a letterhead (…大学文件); a letterhead naming a class of documents names no issuer."""
     header = _first(lines, rules.regexes.file_header)
     return "" if rules.regexes.document_class.search(header) else header
+
+
+def _join_broken_title(lines: list[Line], rules: Rules) -> list[Line]:
+    """A heading broken before its genre word (…大赛(邀请赛) ⏎ 章程) is one title again."""
+    r = rules.regexes
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and prev.heading and len(line.text) < TITLE_MIN and not (prev.boilerplate or line.boilerplate) \
+                and r.title.search(prev.text + line.text) and not r.title.search(prev.text) \
+                and not (r.terminal_punct.search(prev.text) or _is_head_field(prev, rules) or _is_unit_line(prev.text, rules)):
+            out[-1] = replace(prev, text=prev.text + line.text, end=line.end)
+        else:
+            out.append(line)
+    return out
 
 
 def _is_head_field(line: Line, rules: Rules) -> bool:
@@ -289,14 +304,22 @@ def _is_unit_line(text: str, rules: Rules) -> bool:
 
 
 def _top_issuer(doc: Document, lines: list[Line], title: Line | None, rules: Rules) -> str:
-    """A unit named alone above the title (广东省国基教育发展研究院 ⏎ …方案): the notice's letterhead."""
+    """A unit named alone above the title (广东省国基教育发展研究院 ⏎ …方案): the notice's letterhead; else
+    one named alone right below it (关于…的通知 ⏎ IT平台服务部)."""
+    below = False
     for line in lines[:HEAD_LINES]:
-        if line == title:
-            break
-        if not (line.boilerplate or line.dump) and line.standalone and _is_unit_line(line.text, rules) \
-                and not SIGNER_NOTE.fullmatch(line.text):
-            return as_written(doc, line.start, line.end, rules)
+        if below or line != title:
+            if _is_letterhead_unit(line, rules):
+                return as_written(doc, line.start, line.end, rules)
+            if below:
+                break
+        below = line == title
     return ""
+
+
+def _is_letterhead_unit(line: Line, rules: Rules) -> bool:
+    return not (line.boilerplate or line.dump) and line.standalone and _is_unit_line(line.text, rules) \
+        and not SIGNER_NOTE.fullmatch(line.text)
 
 
 def _title_issuer(title: str, rules: Rules) -> str:

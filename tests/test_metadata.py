@@ -54,6 +54,11 @@ BODY = "请各学院于5月14日前报送材料。\n\n"
     # a title with no genre word stands over an addressee that is an office (…办); the signer is a 室
     ("9月15日某市地铁地面高架区段首班车运营时间或将延后\n市防汛办：\n" + BODY + "某市轨道交通应急指挥室\n2022年9月14日\n",
      "9月15日某市地铁地面高架区段首班车运营时间或将延后", "某市轨道交通应急指挥室", "", date(2022, 9, 14)),
+    # the unit named alone right below the title, at the end of a draft
+    ("为保障业务稳定运行，计划于6月10日升级网络设备。\n\n关于进行网络设备升级的通知\n\nIT平台服务部\n",
+     "关于进行网络设备升级的通知", "IT平台服务部", "", None),
+    # the unit a title opens with, before the school year it names
+    ("# CSG广播站2022新学期点歌机制更改公告\n\n" + BODY, "CSG广播站2022新学期点歌机制更改公告", "CSG广播站", "", None),
     # a section heading is no title; a bracketed note after the genre word stays
     ("关于下发吸收预备党员的通知[预审前]\n\n一、征求党内外群众意见\n\n" + BODY, "关于下发吸收预备党员的通知[预审前]", "", "", None),
 ])
@@ -63,3 +68,15 @@ def test_metadata_of_real_layouts(tmp_path: Path, rules: Rules, tagger: Tagger, 
     path.write_text(text, encoding="utf-8")
     record = process_file(path, path.name, rules, tagger).document
     assert (record.title, record.issuer, record.doc_number, record.issued_on) == (title, issuer, number, issued_on)
+
+
+@pytest.mark.parametrize("text, title", [
+    # a heading broken before its genre word
+    ("# 第一届全国大学生集成电路创新创业大赛(邀请赛)\n\n# 章程\n\n一、概况\n\n" + BODY, "第一届全国大学生集成电路创新创业大赛(邀请赛)章程"),
+    # a letterhead over the genre word is no broken title
+    ("# 中共某某大学委员会\n\n# 通知\n\n关于报送材料的通知\n\n" + BODY, "关于报送材料的通知"),
+])
+def test_metadata_title_broken_over_headings(tmp_path: Path, rules: Rules, tagger: Tagger, text: str, title: str) -> None:
+    path = tmp_path / "notice.md"
+    path.write_text(text, encoding="utf-8")
+    assert process_file(path, path.name, rules, tagger).document.title == title
