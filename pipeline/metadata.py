@@ -291,10 +291,12 @@ def _before_attachments(lines: list[Line], rules: Rules) -> int:
 
 
 def _after_a_sentence(lines: list[Line], before: list[int], rules: Rules) -> bool:
-    """A signature follows the last sentence of the text (…组成;), not the cells of a table dump."""
+    """A signature follows the last sentence of the text (…组成;), or a paragraph with sentences in it
+    (…不得缺席!会议地点:…), not the cells of a table dump."""
     earlier = [lines[i].text for i in before if not _is_unit_line(lines[i].text, rules)]
     r = rules.regexes
-    return bool(earlier) and bool(r.terminal_punct.search(earlier[-1]) or r.title_label.match(earlier[-1])
+    return bool(earlier) and bool(r.terminal_punct.search(earlier[-1]) or r.sentence_end.search(earlier[-1])
+                                  or r.title_label.match(earlier[-1])
                                   or any(r.title_label.match(t) for t in earlier[-ATTACHMENT_LIST:]))
 
 

@@ -59,6 +59,10 @@ BODY = "请各学院于5月14日前报送材料。\n\n"
      "关于进行网络设备升级的通知", "IT平台服务部", "", None),
     # the unit a title opens with, before the school year it names
     ("# CSG广播站2022新学期点歌机制更改公告\n\n" + BODY, "CSG广播站2022新学期点歌机制更改公告", "CSG广播站", "", None),
+    # a signature with no date after a paragraph whose last sentence is a list of fields
+    (("兹定于2018年10月24日（本周三）下午在数学与信息学院217会议室召开本科生第二党支部支委委员选举会议，请全体党员同志提前安排好课务，"
+      "准时参加，不得缺席！会议时间：2018年10月24日下午2∶30会议地点：数学与信息学院217参会人员：全体党员\t\t\t本科生第二党支部\n"),
+     "", "本科生第二党支部", "", None),
     # a section heading is no title; a bracketed note after the genre word stays
     ("关于下发吸收预备党员的通知[预审前]\n\n一、征求党内外群众意见\n\n" + BODY, "关于下发吸收预备党员的通知[预审前]", "", "", None),
 ])
