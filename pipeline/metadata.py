@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import pairwise
 
 from .model import BlockKind, DocMeta, Document, TimeKind
 from .normalize import as_written
@@ -11,7 +12,7 @@ from .rules import Rules
 from .timex import resolve
 
 HEAD_LINES = 25  # title, 发文字号 and addressee stand in the first lines
-SIGNERS = 6  # units that may sign one notice together
+SIGNER_MAX_LINES = 7  # units that may sign one notice together, and a bracketed note
 ATTACHMENT_LINES = 20  # the list of attachments under a signature is shorter than this
 ATTACHMENT_LIST = 4  # lines of a list of attachments (附件:1.… 2.…) that may stand above a signature
 SIGNER_MAX = 40
@@ -35,10 +36,10 @@ class Line:
 
 def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     """Metadata as written in the notice; a field not found stays empty."""
-    lines = _lines(doc)
-    head = lines[:HEAD_LINES]
+    lines = _split_head(_lines(doc), rules)
+    head = _join_broken_title(lines[:HEAD_LINES], rules)
     r = rules.regexes
-    header = _first(head, r.file_header)
+    header = _header_issuer(head, rules)
     title_line = _title(head, rules)
     title = as_written(doc, title_line.start, title_line.end, rules) if title_line else ""
     title = r.title_label.sub("", title)
@@ -106,6 +107,67 @@ def _lines(doc: Document) -> list[Line]:
     return out
 
 
+def _split_head(lines: list[Line], rules: Rules) -> list[Line]:
+    """Head lines that PDF text ran together (letterhead, title and labelled fields on one line) taken apart."""
+    out: list[Line] = []
+    for i, line in enumerate(lines):
+        out.extend(_head_pieces(line, rules) if i < HEAD_LINES else [line])
+    return out
+
+
+def _head_pieces(line: Line, rules: Rules) -> list[Line]:
+    """…组织类文件 | 提升8月9日路网保驾等级 | 编号:ST/SC-YG-305-2019 | 签发人:… out of one line; a sentence stays whole."""
+    r = rules.regexes
+    if line.boilerplate or not line.standalone or r.sentence_end.search(line.text):
+        return [line]
+    cuts = {m.start() for m in r.head_field.finditer(line.text) if m.start() > 0}
+    header = r.file_header_lead.match(line.text)
+    if header and _is_letterhead(header.group("value"), rules):
+        cuts.add(header.end())
+    if not cuts:
+        return [line]
+    bounds = [0, *sorted(cuts), len(line.text)]
+    pieces = []
+    for a, b in pairwise(bounds):
+        text = line.text[a:b]
+        if text.strip():
+            start = line.start + a + len(text) - len(text.lstrip())
+            pieces.append(replace(line, text=text.strip(), start=start, end=start + len(text.strip())))
+    return pieces
+
+
+def _is_letterhead(header: str, rules: Rules) -> bool:
+    """…大学文件, …委员会文件, …组织类文件: a unit's or a document class's letterhead."""
+    name = header.removesuffix("文件")
+    return _is_unit_line(name, rules) or bool(rules.regexes.document_class.search(name))
+
+
+def _header_issuer(lines: list[Line], rules: Rules) -> str:
+    """The unit of a letterhead (…大学文件); a letterhead naming a class of documents names no issuer."""
+    header = _first(lines, rules.regexes.file_header)
+    return "" if rules.regexes.document_class.search(header) else header
+
+
+def _join_broken_title(lines: list[Line], rules: Rules) -> list[Line]:
+    """A heading broken before its genre word (…大赛(邀请赛) ⏎ 章程) is one title again."""
+    r = rules.regexes
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and prev.heading and len(line.text) < TITLE_MIN and not (prev.boilerplate or line.boilerplate) \
+                and r.title.search(prev.text + line.text) and not r.title.search(prev.text) \
+                and not (r.terminal_punct.search(prev.text) or _is_head_field(prev, rules) or _is_unit_line(prev.text, rules)):
+            out[-1] = replace(prev, text=prev.text + line.text, end=line.end)
+        else:
+            out.append(line)
+    return out
+
+
+def _is_head_field(line: Line, rules: Rules) -> bool:
+    r = rules.regexes
+    return bool(r.file_header.match(line.text) or r.doc_number.match(line.text) or r.head_field.match(line.text))
+
+
 def _first(lines: list[Line], pattern: re.Pattern[str]) -> str:
     for line in lines:
         m = pattern.match(line.text)
@@ -120,7 +182,8 @@ def _title(lines: list[Line], rules: Rules) -> Line | None:
     candidates = [line for line in lines if _may_be_title(line, rules)]
     titled = next((line for line in candidates if rules.regexes.title.search(rules.regexes.title_label.sub("", line.text))),
                   None)
-    opening = [line for line in lines if not line.boilerplate and not rules.regexes.title_skip.match(line.text)]
+    opening = [line for line in lines if not line.boilerplate and not rules.regexes.title_skip.match(line.text)
+               and not _is_head_field(line, rules)]
     first = next((line for line in opening[:1] if line in candidates), None)
     return titled or next((line for line in candidates if line.heading == 1), None) or first
 
@@ -129,7 +192,7 @@ def _may_be_title(line: Line, rules: Rules) -> bool:
     r = rules.regexes
     text = r.title_label.sub("", line.text)
     return (not line.boilerplate and line.standalone and TITLE_MIN <= len(text) <= TITLE_MAX
-            and not (r.title_skip.match(text) or r.doc_number.match(text) or r.file_header.match(text))
+            and not (r.title_skip.match(text) or _is_head_field(line, rules))
             and not r.terminal_punct.search(text)
             and not any(h.regex.match(text) for h in rules.headings))  # 二、征求意见 is a section, not the title
 
@@ -137,7 +200,8 @@ def _may_be_title(line: Line, rules: Rules) -> bool:
 def _doc_number(lines: list[Line], rules: Rules) -> str:
     """The 发文字号 on a line of its own near the top (a number quoted in the body is not it), or run into
     the title line before its 关于."""
-    value = _first(lines, rules.regexes.doc_number) or _first(lines, rules.regexes.doc_number_lead)
+    r = rules.regexes
+    value = _first(lines, r.doc_number) or _first(lines, r.doc_number_lead) or _first(lines, r.doc_number_label)
     if not value:
         return ""
     m = re.search(r"[〔\[【(]\d{4}[〕\]】)]", value)
@@ -157,37 +221,64 @@ def _addressee(doc: Document, lines: list[Line], title: Line | None, rules: Rule
 
 
 def _signature(lines: list[Line], rules: Rules) -> tuple[int, date | None, str]:
-    """The last date line of the notice (the signature), else its 印发 line; and the unit signed on the same
-    line before the date, if any."""
+    """The last date line of the notice (the signature), else its 印发 line, else a signature run on after the
+    last sentence, else the unit that made a form (…制); and the unit signed on the same line, if any."""
     r = rules.regexes
-    for pattern in (r.date_line, r.printed_line):
+    for pattern in (r.date_line, r.printed_line, r.signature_tail, r.maker_line):
         for i in range(len(lines) - 1, -1, -1):
             m = pattern.match(lines[i].text)
             if m and not lines[i].boilerplate:
                 signer = m.groupdict().get("signer") or ""
-                return i, _to_date(m.group("value")), signer
+                if pattern is r.maker_line and not _is_unit_line(signer, rules):
+                    continue
+                return i, _to_date(m.group("value") or ""), signer
     return -1, None, ""
 
 
 def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -> str:
     """The units signed right above the signature date (several when a notice is issued jointly; a line
     in brackets under one, (电子信息工程学院) or (潍坊市大数据局代章), goes with it). A notice signed with no
-    date is signed above its list of attachments."""
+    date is signed above its list of attachments. A signer named with its role (承办:…) is the last one."""
     if at < 0:
         at = _before_attachments(lines, rules)
     units: list[str] = []
     note = ""
-    for line in reversed(lines[max(0, at - SIGNERS - 1):max(0, at)]):
+    for line in reversed(lines[max(0, at - SIGNER_MAX_LINES):max(0, at)]):
         text = line.text
         if not units and not note and SIGNER_NOTE.fullmatch(text):
             note = as_written(doc, line.start, line.end, rules)
             continue
-        if len(text) > SIGNER_MAX or rules.regexes.terminal_punct.search(text) \
-                or any(h.regex.match(text) for h in rules.headings) or not any(text.endswith(h) for h in rules.org_heads):
+        label = rules.regexes.signer_label.match(text)
+        skip = label.end() if label else 0
+        if not _is_signer(text[skip:], rules):
+            run_in = "" if units or note else _run_in_signer(doc, line, rules)
+            if run_in:
+                units.insert(0, run_in)
             break
-        units.insert(0, as_written(doc, line.start, line.end, rules) + note)
+        units.insert(0, as_written(doc, line.start + skip, line.end, rules) + note)
         note = ""
+        if label:
+            break
     return "、".join(units)
+
+
+def _is_signer(text: str, rules: Rules) -> bool:
+    name = SIGNER_NOTE.sub("", text)
+    return len(text) <= SIGNER_MAX and not rules.regexes.terminal_punct.search(text) \
+        and not any(h.regex.match(text) for h in rules.headings) and any(name.endswith(h) for h in rules.org_heads)
+
+
+def _run_in_signer(doc: Document, line: Line, rules: Rules) -> str:
+    """A signer that PDF text ran into the last item of the list of attachments above the date
+    (5.…防汛防台工作计划上海…指挥中心): the unit after the item's closing word."""
+    r = rules.regexes
+    if not (r.title_label.match(line.text) or any(h.regex.match(line.text) for h in rules.headings)):
+        return ""
+    for m in r.attachment_end.finditer(line.text):
+        name = line.text[m.end():]
+        if re.fullmatch(r"[\u4e00-\u9fff()]+", name) and _is_signer(name, rules):
+            return as_written(doc, line.start + m.end(), line.end, rules)
+    return ""
 
 
 def _before_attachments(lines: list[Line], rules: Rules) -> int:
@@ -206,10 +297,12 @@ def _before_attachments(lines: list[Line], rules: Rules) -> int:
 
 
 def _after_a_sentence(lines: list[Line], before: list[int], rules: Rules) -> bool:
-    """A signature follows the last sentence of the text (…组成;), not the cells of a table dump."""
+    """A signature follows the last sentence of the text (…组成;), or a paragraph with sentences in it
+    (…不得缺席!会议地点:…), not the cells of a table dump."""
     earlier = [lines[i].text for i in before if not _is_unit_line(lines[i].text, rules)]
     r = rules.regexes
-    return bool(earlier) and bool(r.terminal_punct.search(earlier[-1]) or r.title_label.match(earlier[-1])
+    return bool(earlier) and bool(r.terminal_punct.search(earlier[-1]) or r.sentence_end.search(earlier[-1])
+                                  or r.title_label.match(earlier[-1])
                                   or any(r.title_label.match(t) for t in earlier[-ATTACHMENT_LIST:]))
 
 
@@ -219,14 +312,22 @@ def _is_unit_line(text: str, rules: Rules) -> bool:
 
 
 def _top_issuer(doc: Document, lines: list[Line], title: Line | None, rules: Rules) -> str:
-    """A unit named alone above the title (广东省国基教育发展研究院 ⏎ …方案): the notice's letterhead."""
+    """A unit named alone above the title (广东省国基教育发展研究院 ⏎ …方案): the notice's letterhead; else
+    one named alone right below it (关于…的通知 ⏎ IT平台服务部)."""
+    below = False
     for line in lines[:HEAD_LINES]:
-        if line == title:
-            break
-        if not (line.boilerplate or line.dump) and line.standalone and _is_unit_line(line.text, rules) \
-                and not SIGNER_NOTE.fullmatch(line.text):
-            return as_written(doc, line.start, line.end, rules)
+        if below or line != title:
+            if _is_letterhead_unit(line, rules):
+                return as_written(doc, line.start, line.end, rules)
+            if below:
+                break
+        below = line == title
     return ""
+
+
+def _is_letterhead_unit(line: Line, rules: Rules) -> bool:
+    return not (line.boilerplate or line.dump) and line.standalone and _is_unit_line(line.text, rules) \
+        and not SIGNER_NOTE.fullmatch(line.text)
 
 
 def _title_issuer(title: str, rules: Rules) -> str:

@@ -13,6 +13,8 @@ from .rules import Rules, alternation
 # Kept through NFKC: circled numbers are list markers of their own level (NFKC makes ① a 1).
 KEEP_CHARS = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 BLOCK_SEP = "\n\n"
+# Two ideographic spaces or a tab inside a line: the indent of a paragraph whose line break was lost.
+INDENT_BREAK = re.compile(r"(?<=\S)[ \u00a0]*(?:\u3000{2,}|\t)[ \t\u00a0\u3000]*(?=\S)")
 WRAP_SHARE = 0.85  # a line this full of its block's width was wrapped, not ended
 MIN_WRAP_WIDTH = 15
 MIN_JOIN_LINE = 20  # a shorter line before a page break is a heading or signature, not a wrap
@@ -115,7 +117,7 @@ def _raw_of(block: RawBlock) -> str:
 def _units_of(block: RawBlock, raw_text: str, offset: int, rules: Rules, numerals: re.Pattern[str]) -> list[_Unit]:
     if block.kind is BlockKind.table:
         return [_table_unit(block, offset, rules, numerals)]
-    cleaned = _clean(raw_text, offset, rules, numerals)
+    cleaned = _clean(raw_text, offset, rules, numerals, indents=block.kind is BlockKind.paragraph)
     if block.kind is BlockKind.preformatted:
         return [_Unit(BlockKind.preformatted, cleaned, block.page, boilerplate=block.boilerplate)]
     if block.kind is BlockKind.heading:
@@ -265,9 +267,11 @@ def _compress(index: list[int]) -> tuple[tuple[int, int], ...]:
 
 # --- character level -------------------------------------------------------------------------
 
-def _clean(raw: str, offset: int, rules: Rules, numerals: re.Pattern[str]) -> _Text:
+def _clean(raw: str, offset: int, rules: Rules, numerals: re.Pattern[str], indents: bool = False) -> _Text:
     text = _Text(raw, list(range(offset, offset + len(raw))))
     text = _cut_inline(text, rules)
+    if indents:
+        text = _indent_breaks(text)
     text = _nfkc(text)
     text = _spacing(text)
     return _numerals(text, rules, numerals)
@@ -278,6 +282,15 @@ def _cut_inline(text: _Text, rules: Rules) -> _Text:
         spans = [m.span() for m in pattern.regex.finditer(text.chars)]
         for start, end in reversed(spans):
             text = _Text(text.chars[:start] + text.chars[end:], text.index[:start] + text.index[end:])
+    return text
+
+
+def _indent_breaks(text: _Text) -> _Text:
+    """A paragraph's indent inside a line (text kept from a database field or a web page, whose line
+    breaks were lost: …通知如下。　　一、组织机构) starts a new line."""
+    spans = [m.span() for m in INDENT_BREAK.finditer(text.chars)]
+    for start, end in reversed(spans):
+        text = _Text(text.chars[:start] + "\n" + text.chars[end:], text.index[:start + 1] + text.index[end:])
     return text
 
 

@@ -22,6 +22,8 @@ NOTICE = "关于报送2024年学习计划的通知\n\n各党支部：\n\n请于6
     # a news item: its headline says what happened, its lead the day and the event
     ("江南大学来我校调研信息化工作\n\n7月15日上午，江南大学信息化建设与管理中心一行来我校调研。\n", DocType.other),
     ("记桂林中学参加五校交流活动\n\n2021年11月19日晚，我校校团委学生会应邀参加五校交流活动。\n", DocType.other),
+    # a forecast sent upward tells what will happen and asks nothing
+    ("9月15日首班车运营时间或将延后的预报\n\n市防汛办：\n\n9月15日首班车时间可能推迟至7时。\n", DocType.other),
     # a page that lists other notices with their dates
     ("信息化动态\n\n" + "".join(f"系统{n}优化上线2021-06-{n:02d}\n\n" for n in range(1, 9)), DocType.other),
     # a template: its blanks are placeholders, whatever its title

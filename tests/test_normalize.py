@@ -70,6 +70,19 @@ def test_normalize_breadcrumb_title_and_meta_lines_stay_apart(rules: Rules) -> N
     assert [b.boilerplate for b in doc.blocks] == [True, False, True]
 
 
+@pytest.mark.parametrize("raw, lines", [
+    # a web page's field whose line breaks were lost: each paragraph keeps its indent of ideographic spaces
+    ("全校师生：\u00a0\u3000\u3000\u3000为贯彻讲话精神，现将有关事宜通知如下。\u3000\u3000一、组织机构",
+     ["全校师生:", "为贯彻讲话精神,现将有关事宜通知如下。", "一、组织机构"]),
+    # a signature pushed to the right with spaces and tabs
+    ("请全体党员准时参加，不得缺席！        \t\t\t本科生第二党支部", ["请全体党员准时参加,不得缺席!", "本科生第二党支部"]),
+    # single spaces between Chinese text are only dropped
+    ("请于 6 月 30 日前报送", ["请于6月30日前报送"]),
+])
+def test_normalize_indent_inside_a_line_starts_a_line(rules: Rules, raw: str, lines: list[str]) -> None:
+    assert _doc(rules, raw).text.split("\n") == lines
+
+
 def test_normalize_preformatted_keeps_lines(rules: Rules) -> None:
     doc = _doc(rules, "1\n学院楼宇标\n识牌集中更\n新\n\n党政办公室 全年", kind=BlockKind.preformatted)
     assert doc.text == "1\n学院楼宇标\n识牌集中更\n新\n\n党政办公室全年"
