@@ -101,6 +101,7 @@ class Regexes:
     schedule_label: re.Pattern[str]
     session_time: re.Pattern[str]
     condition: re.Pattern[str]
+    reference_entry: re.Pattern[str]
     options: re.Pattern[str]
     plan_heading: re.Pattern[str]
     each_count: re.Pattern[str]

@@ -186,6 +186,7 @@ ROWS = [
     ("1995年6月8日北京市第十届人民代表大会常务委员会第十七次会议通过", D(2000, 1, 1), []),
     ("本规定自1995年10月1日起施行。", D(1995, 6, 8), []),
     ("关于实行考察学时制度的决议(2019.3.3修改)1", D(2019, 1, 1), []),
+    ("〔1〕丁文详.数字革命与竞争国际化〔N〕.中国青年报,2000-11-20(15).", D(2023, 1, 1), []),  # a reference cited
     ("与学习贯彻《先行示范区综合改革试点实施方案（2020-2025年）》结合起来。", D(2020, 12, 1), []),
     ("体育课安排在4-5节、8-9节。", D(2016, 11, 14), []),
     # a case is no duty: a number inside a condition, or a band between two bounds
@@ -343,3 +344,12 @@ def test_year_of_a_plan_with_no_date_is_its_first_year(tmp_path: Path, rules: Ru
                     encoding="utf-8")
     rows = process_file(path, path.name, rules, tagger).requirements
     assert [(r.kind.value, r.due_date) for r in rows] == [("deadline", date(2012, 12, 31))]
+
+
+def test_year_of_a_title_with_a_span_of_years_is_the_first(tmp_path: Path, rules: Rules, tagger: Tagger) -> None:
+    """关于遴选2017-2018年度…的通知 is sent in 2017: its year-less dates are read in the span's first year."""
+    path = tmp_path / "notice.txt"
+    path.write_text("关于遴选2017-2018年度大学生创业中心入驻项目的通知\n\n纸质版材料于11月20日前交到系楼101办公室。\n",
+                    encoding="utf-8")
+    rows = process_file(path, path.name, rules, tagger).requirements
+    assert [(r.kind.value, r.due_date) for r in rows] == [("deadline", date(2017, 11, 20))]

@@ -164,7 +164,10 @@ def _is_aside(text: str, value: TimeValue, rules: Rules) -> bool:
 
 
 def _cited_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
-    """Spans of cited titles: a date in 《…方案(2020-2025年)》 belongs to another document."""
+    """Spans of cited titles: a date in 《…方案(2020-2025年)》 belongs to another document, and so do all the
+    dates of an entry of a list of references."""
+    if rules.regexes.reference_entry.search(text):
+        return [(0, len(text))]
     return [m.span() for m in rules.regexes.cited_title.finditer(text)]
 
 
