@@ -63,6 +63,9 @@ BODY = "请各学院于5月14日前报送材料。\n\n"
     (("兹定于2018年10月24日（本周三）下午在数学与信息学院217会议室召开本科生第二党支部支委委员选举会议，请全体党员同志提前安排好课务，"
       "准时参加，不得缺席！会议时间：2018年10月24日下午2∶30会议地点：数学与信息学院217参会人员：全体党员\t\t\t本科生第二党支部\n"),
      "", "本科生第二党支部", "", None),
+    # a span of days under a bare 时间 label is the event's, not the day the page was published
+    ("第七届全国偏振与椭偏测量大会会议通知\n\n一、时间地点\n\n时间:2026年8月26-28日\n\n" + BODY,
+     "第七届全国偏振与椭偏测量大会会议通知", "", "", None),
     # a section heading is no title; a bracketed note after the genre word stays
     ("关于下发吸收预备党员的通知[预审前]\n\n一、征求党内外群众意见\n\n" + BODY, "关于下发吸收预备党员的通知[预审前]", "", "", None),
 ])
