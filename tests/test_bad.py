@@ -24,6 +24,8 @@ from pipeline.evaluate import evaluate
 from .bad.make_bad import CASES, SECRET, Case, write_corpus
 from .conftest import GOLD, ROOT, SAMPLES, sample_files
 
+pytestmark = pytest.mark.slow  # runs the whole bad corpus: `pytest -m "not slow"` leaves it out
+
 TODAY = "2026-11-21"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 BY_NAME = {c.name: c for c in CASES}

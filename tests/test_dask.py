@@ -21,6 +21,8 @@ from pipeline.plan import Found, file_hash
 
 from .conftest import SAMPLES
 
+pytestmark = pytest.mark.slow  # starts Dask clusters: `pytest -m "not slow"` leaves it out
+
 pytest.importorskip("distributed")
 
 SEEDS = sorted(p for p in SAMPLES.glob("*.txt") if p.name.count(".") == 1)

@@ -22,6 +22,8 @@ from pipeline.rules import Rules, load_rules
 from .bad.make_bad import text_pdf
 from .conftest import AS_OF, ROOT, SAMPLES
 
+pytestmark = pytest.mark.slow  # starts worker processes and waits out their time limits: `pytest -m "not slow"` leaves it out
+
 SEED = SAMPLES / "003_790835e522af9ef0.txt"
 
 

@@ -12,6 +12,8 @@ from pipeline.cli import main
 
 from .conftest import SAMPLES
 
+pytestmark = pytest.mark.slow  # starts a PostgreSQL server: `pytest -m "not slow"` leaves it out
+
 psycopg = pytest.importorskip("psycopg")
 
 SEEDS = sorted(p for p in SAMPLES.glob("*.txt") if p.name.count(".") == 1)

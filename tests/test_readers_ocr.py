@@ -25,6 +25,8 @@ from pipeline.readers.pdf import read_pdf
 
 from .conftest import ROOT, TODAY
 
+pytestmark = pytest.mark.slow  # starts OCR models: `pytest -m "not slow"` leaves it out
+
 DATA = ROOT / "tests" / "data" / "ocr"
 PDF_DATA = ROOT / "tests" / "data" / "pdf"
 INSTALLED = all(importlib.util.find_spec(name) is not None for name in ("rapidocr", "onnxruntime"))

@@ -24,6 +24,8 @@ from pipeline.readers.office import read_office
 
 from .conftest import SAMPLES, TODAY
 
+pytestmark = pytest.mark.slow  # starts LibreOffice: `pytest -m "not slow"` leaves it out
+
 DATA = Path(__file__).resolve().parent / "data" / "office"
 # Skipped only on a machine without LibreOffice; CI must have it.
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
