@@ -8,16 +8,15 @@ import os
 import socket
 import time
 from collections.abc import Iterable
-from dataclasses import fields
+from dataclasses import astuple, fields
 from datetime import date, datetime
 from typing import Self, get_args, get_type_hints
 
+from .dataset import RECORDS, TABLES, Cell, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of
 from .errors import MissingTool, ServiceError
-from .export import Snapshot
-from .export.tables import RECORDS, Cell, Row, tables_of
 from .lock import POLL_SECONDS, RunBusy
 from .model import ErrorRecord, Stage
-from .state import FILE_COLUMNS, SCHEMA_VERSION, TABLES, FileState, Stored, with_marks
+from .state import FILE_COLUMNS, SCHEMA_VERSION, FileState, Stored, with_marks
 
 try:
     import psycopg
@@ -173,11 +172,11 @@ class PgState:
     def snapshot(self) -> Snapshot:
         return Snapshot(self.rows(), self.texts(), self.runs(), self.changes())
 
-    def requirement_keys(self, sources: list[str]) -> set[tuple]:
+    def requirement_keys(self, sources: list[str]) -> set[RequirementKey]:
         """What identifies each stored requirement of these files, to tell added from removed ones."""
         rows = self.con.execute("SELECT source, kind, text, due_date, window_end, quantity FROM requirements "
                                 "WHERE source = ANY(%s)", (sources,))
-        return {(source, kind, text, str(due or end or ""), str(_cell(quantity) or ""))
+        return {RequirementKey(source, kind, text, str(due or end or ""), str(_cell(quantity) or ""))
                 for source, kind, text, due, end, quantity in rows}
 
     def live_errors(self) -> list[ErrorRecord]:
@@ -205,19 +204,22 @@ class PgState:
         self.con.execute("INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          (key, value))
 
-    def record_run(self, run: tuple, changes: list[tuple[str, str, str]]) -> None:
+    def record_run(self, run: RunRecord, changes: list[ChangeRecord]) -> None:
+        values = astuple(run)
         with self.con.transaction(), self.con.cursor() as cursor:
-            cursor.execute(f"INSERT INTO runs VALUES ({','.join(['%s'] * len(run))})", run)
+            cursor.execute(f"INSERT INTO runs VALUES ({','.join(['%s'] * len(values))})", values)
             cursor.executemany("INSERT INTO changes (run, source, change, detail) VALUES (%s,%s,%s,%s)",
-                               [(run[0], *c) for c in changes])
+                               [astuple(c) for c in changes])
 
-    def runs(self) -> list[tuple]:
-        return list(self.con.execute("SELECT started, finished, inbox, new, changed, unchanged, removed, duplicates, "
-                                     'failed, added, dropped, versions FROM runs ORDER BY started COLLATE "C"'))
+    def runs(self) -> list[RunRecord]:
+        rows = self.con.execute("SELECT started, finished, inbox, new, changed, unchanged, removed, duplicates, "
+                                'failed, added, dropped, versions FROM runs ORDER BY started COLLATE "C"')
+        return [RunRecord.of_row(tuple(row)) for row in rows]
 
-    def changes(self) -> list[tuple]:
-        return list(self.con.execute('SELECT run, source, change, detail FROM changes ORDER BY run COLLATE "C", '
-                                     'source COLLATE "C", id'))
+    def changes(self) -> list[ChangeRecord]:
+        rows = self.con.execute('SELECT run, source, change, detail FROM changes ORDER BY run COLLATE "C", '
+                                'source COLLATE "C", id')
+        return [ChangeRecord.of_row(tuple(row)) for row in rows]
 
 
 def _columns(table: str) -> list[tuple[str, str]]:
@@ -244,7 +246,7 @@ def _numbered(stored: list[Stored]) -> dict[str, list[list[object]]]:
     return out
 
 
-def _file_row(item: Stored, versions: str, stamp: str) -> tuple:
+def _file_row(item: Stored, versions: str, stamp: str) -> tuple[object, ...]:
     doc = item.result.document
     return (doc.source, item.found.size, item.found.mtime_ns, doc.sha256 or item.digest, doc.doc_id, doc.status.value,
             item.duplicate_of or None, versions, stamp, stamp)

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import __version__
-from .export import Snapshot, export
+from .dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
+from .export import export
 from .export.checklists import ALL, Horizon, horizon, upcoming
 from .export.links import link_documents
 from .model import DocumentRecord, FileResult, Format, RunSummary, Status
@@ -53,7 +54,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
         _store_duplicates(plan, state, versions, started)
         state.withdraw(plan.removed + plan.gone, span.today)
         after = state.requirement_keys(plan.new + plan.changed)
-        changes = _changes(plan, failed, before, after)
+        changes = _changes(_stamp(started), plan, failed, before, after)
         summary = _summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after))
         return _finish(state, summary, changes, out_dir, span, rules, versions, options.db is not None)
 
@@ -98,22 +99,23 @@ def _store_duplicates(plan: Plan, state: Store, versions: str, started: datetime
         state.store(stored, versions, started)
 
 
-def _changes(plan: Plan, failed: dict[str, str], before: set[tuple], after: set[tuple]) -> list[tuple[str, str, str]]:
+def _changes(run: str, plan: Plan, failed: dict[str, str], before: set[RequirementKey],
+             after: set[RequirementKey]) -> list[ChangeRecord]:
     out = [(s, "new", "") for s in plan.new] + [(s, "changed", "") for s in plan.changed]
     out += [(s, "removed", "rows kept, marked withdrawn") for s in plan.removed + plan.gone]
     out += [(i.source, "duplicate", f"same bytes as {original}") for i, original in plan.duplicates]
     out += [(s, "failed", reason) for s, reason in failed.items()]
-    out += [(k[0], "requirement added", _describe(k)) for k in sorted(after - before)]
-    out += [(k[0], "requirement removed", _describe(k)) for k in sorted(before - after)]
-    return out
+    out += [(k.source, "requirement added", k.describe()) for k in sorted(after - before)]
+    out += [(k.source, "requirement removed", k.describe()) for k in sorted(before - after)]
+    return [ChangeRecord(run, source, change, detail) for source, change, detail in out]
 
 
-def _describe(key: tuple) -> str:
-    _, kind, text, due = key[:4]
-    return f"{kind} {due or ''} {text}".replace("  ", " ").strip()
+def _stamp(moment: datetime) -> str:
+    """A run's key in the history: its start, to the second."""
+    return moment.isoformat(timespec="seconds")
 
 
-def _finish(state: Store, summary: RunSummary, changes: list[tuple[str, str, str]], out_dir: Path, span: Horizon,
+def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_dir: Path, span: Horizon,
             rules: Rules, versions: str, whole: bool = False) -> RunSummary:
     """Record the run; write the outputs when something changed (or a run died before writing them), with
     `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step."""
@@ -122,8 +124,9 @@ def _finish(state: Store, summary: RunSummary, changes: list[tuple[str, str, str
     snapshot = state.snapshot() if needed else None
     if snapshot is not None:
         link_documents(snapshot.rows["documents"], snapshot.texts, rules)
-        changes += _relations(snapshot, {c[0] for c in changes if c[1] in ("new", "changed")})
-    state.record_run(_run_row(summary, versions), changes)
+        changes += _relations(_stamp(summary.started), snapshot,
+                              {c.source for c in changes if c.change in ("new", "changed")})
+    state.record_run(_run_record(summary, versions), changes)
     if snapshot is None:
         return replace(summary, exported=False, finished=datetime.now())
     with replaced(out_dir) if whole else nullcontext(out_dir) as folder:
@@ -135,11 +138,12 @@ def _finish(state: Store, summary: RunSummary, changes: list[tuple[str, str, str
     return replace(summary, next_due=next_due, finished=datetime.now())
 
 
-def _relations(snapshot: Snapshot, sources: set[str]) -> list[tuple[str, str, str]]:
+def _relations(run: str, snapshot: Snapshot, sources: set[str]) -> list[ChangeRecord]:
     """Notices of this run that supplement, correct or postpone an earlier one."""
     docs = snapshot.rows["documents"]
     titles = {d["doc_id"]: f"{d.get('title')} ({d.get('source')})" for d in docs}
-    return [(str(d["source"]), str(d["relation"]), f"of {titles.get(d['relates_to'], d['relates_to'])}")
+    return [ChangeRecord(run, str(d["source"]), str(d["relation"]),
+                         f"of {titles.get(d['relates_to'], d['relates_to'])}")
             for d in docs if d.get("source") in sources and d.get("relates_to")]
 
 
@@ -154,6 +158,6 @@ def _summary(inbox: Path, out_dir: Path, plan: Plan, state: Store, started: date
                       duplicates=len(plan.duplicates), added=added, dropped=dropped)
 
 
-def _run_row(s: RunSummary, versions: str) -> tuple:
-    return (s.started.isoformat(timespec="seconds"), datetime.now().isoformat(timespec="seconds"), str(s.inbox),
-            s.new, s.changed, s.unchanged, s.removed, s.duplicates, s.failed, s.added, s.dropped, versions)
+def _run_record(s: RunSummary, versions: str) -> RunRecord:
+    return RunRecord(_stamp(s.started), _stamp(datetime.now()), str(s.inbox), s.new, s.changed, s.unchanged,
+                     s.removed, s.duplicates, s.failed, s.added, s.dropped, versions)

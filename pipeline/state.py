@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from .export import Snapshot
-from .export.tables import DATE_COLUMNS, Row, tables_of
+from .dataset import TABLES, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of, with_dates
 from .model import ErrorRecord, FileResult, Stage
 
 if TYPE_CHECKING:
     from .plan import Found
 
 SCHEMA_VERSION = "1"
+RUN_FIELDS = fields(RunRecord)
 STATE_DIR = ".notices"
-TABLES = ("documents", "requirements", "progress", "errors")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -57,7 +56,7 @@ class FileState:
     withdrawn: str
 
     @classmethod
-    def of_row(cls, row: tuple) -> FileState:
+    def of_row(cls, row: tuple[Any, ...]) -> FileState:
         """From a row of FILE_COLUMNS (NULLs as 0 or "")."""
         return cls(row[0], row[1] or 0, row[2] or 0, *(value or "" for value in row[3:]))
 
@@ -148,15 +147,16 @@ class State:
     def snapshot(self) -> Snapshot:
         return Snapshot(self.rows(), self.texts(), self.runs(), self.changes())
 
-    def requirement_keys(self, sources: list[str]) -> set[tuple]:
+    def requirement_keys(self, sources: list[str]) -> set[RequirementKey]:
         """What identifies each stored requirement of these files, to tell added from removed ones."""
-        keys: set[tuple] = set()
+        keys: set[RequirementKey] = set()
         for chunk in range(0, len(sources), 500):
             part = sources[chunk:chunk + 500]
             query = f"SELECT rows FROM results WHERE tbl = 'requirements' AND source IN ({','.join('?' * len(part))})"
             for (data,) in self.con.execute(query, part):
-                keys |= {(r["source"], r["kind"], r["text"], str(r.get("due_date") or r.get("window_end") or ""),
-                          str(r.get("quantity") or "")) for r in json.loads(data)}
+                keys |= {RequirementKey(r["source"], r["kind"], r["text"],
+                                        str(r.get("due_date") or r.get("window_end") or ""), str(r.get("quantity") or ""))
+                         for r in json.loads(data)}
         return keys
 
     def live_errors(self) -> list[ErrorRecord]:
@@ -188,16 +188,16 @@ class State:
     def _set(self, key: str, value: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def record_run(self, run: tuple, changes: list[tuple[str, str, str]]) -> None:
+    def record_run(self, run: RunRecord, changes: list[ChangeRecord]) -> None:
         with self.con:
-            self.con.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", run)
-            self.con.executemany("INSERT INTO changes VALUES (?,?,?,?)", [(run[0], *c) for c in changes])
+            self.con.execute(f"INSERT INTO runs VALUES ({','.join('?' * len(RUN_FIELDS))})", astuple(run))
+            self.con.executemany("INSERT INTO changes VALUES (?,?,?,?)", [astuple(c) for c in changes])
 
-    def runs(self) -> list[tuple]:
-        return list(self.con.execute("SELECT * FROM runs ORDER BY started"))
+    def runs(self) -> list[RunRecord]:
+        return [RunRecord.of_row(row) for row in self.con.execute("SELECT * FROM runs ORDER BY started")]
 
-    def changes(self) -> list[tuple]:
-        return list(self.con.execute("SELECT * FROM changes ORDER BY run, source"))
+    def changes(self) -> list[ChangeRecord]:
+        return [ChangeRecord.of_row(row) for row in self.con.execute("SELECT * FROM changes ORDER BY run, source")]
 
 
 def with_marks(row: Row, state: FileState | None, table: str) -> Row:
@@ -220,10 +220,4 @@ def _iso(value: object) -> str:
 
 
 def _loads(data: str) -> list[Row]:
-    rows: list[Row] = json.loads(data)
-    for row in rows:
-        for column in DATE_COLUMNS:
-            value = row.get(column)
-            if isinstance(value, str) and value:
-                row[column] = date.fromisoformat(value)
-    return rows
+    return [with_dates(row) for row in json.loads(data)]

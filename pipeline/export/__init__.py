@@ -7,42 +7,30 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
 
+from ..dataset import (
+    CHANGE_COLUMNS,
+    RUN_COLUMNS,
+    TABLES,
+    ChangeRecord,
+    Row,
+    Snapshot,
+    Table,
+    columns_of,
+    tables_of,
+)
 from .calendar import write_ics
 from .checklists import ALL, COLUMNS, Horizon, checklists
 from .forked import beside
 from .report import write_report
-from .tables import (
-    Row,
-    Table,
-    as_text,
-    atomic_bytes,
-    columns_of,
-    read_tables,
-    tables_of,
-    write_csv,
-    write_tables,
-)
+from .tables import as_text, atomic_bytes, read_tables, write_csv, write_tables
 from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "ics", "json")
 FILENAME_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-TABLES = ("documents", "requirements", "progress", "errors")
-RUN_COLUMNS = ["started", "finished", "inbox", "new", "changed", "unchanged", "removed", "duplicates", "failed",
-               "requirements_added", "requirements_removed", "versions"]
-CHANGE_COLUMNS = ["run", "source", "change", "detail"]
 STAGE_PREFIX = ".export."  # the folder a run writes its outputs into before moving them into place
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """Everything the outputs are made from: rows by table, texts by source, the run history."""
-    rows: dict[str, list[Row]]
-    texts: dict[str, str]
-    runs: list[tuple]
-    changes: list[tuple]
 
 
 def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
@@ -75,8 +63,8 @@ def _put(path: Path, target: Path) -> None:
 
 def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
     tables = {name: (columns_of(name), snapshot.rows[name]) for name in TABLES}
-    history = {"runs": (RUN_COLUMNS, _dicts(RUN_COLUMNS, snapshot.runs)),
-               "changes": (CHANGE_COLUMNS, _dicts(CHANGE_COLUMNS, _newest_first(snapshot.changes)))}
+    history: dict[str, Table] = {"runs": (RUN_COLUMNS, [asdict(r) for r in snapshot.runs]),
+                                 "changes": (CHANGE_COLUMNS, [asdict(c) for c in _newest_first(snapshot.changes)])}
     lists = _lists(tables, span)
     with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists), sum(len(rows) for rows in lists.values())):
         write_tables(out_dir, tables, history)
@@ -116,14 +104,10 @@ def _lists(tables: dict[str, Table], span: Horizon) -> dict[str, list[Row]]:
     return checklists(requirements, progress, span)
 
 
-def _newest_first(changes: list[tuple]) -> list[tuple]:
+def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:
     """The latest run first; within a run, files and changes in reading order."""
-    ordered = sorted(changes, key=lambda c: (c[1], c[2], c[3]))
-    return sorted(ordered, key=lambda c: c[0], reverse=True)
-
-
-def _dicts(columns: list[str], rows: list[tuple]) -> list[Row]:
-    return [dict(zip(columns, row)) for row in rows]
+    ordered = sorted(changes, key=lambda c: (c.source, c.change, c.detail))
+    return sorted(ordered, key=lambda c: c.run, reverse=True)
 
 
 def _write_one(path: Path, fmt: str, name: str, rows: list[Row]) -> None:

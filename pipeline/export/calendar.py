@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from .tables import Row, atomic_bytes
+from ..dataset import Row
+from .tables import atomic_bytes
 
 PRODID = "-//notices//checklists//EN"
 TIMED_MINUTES = 30  # a deadline at 17:00 shows as a short event ending then

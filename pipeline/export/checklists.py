@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from ..dataset import Cell, Row
 from ..model import Per, TimeKind, TimeValue
 from ..timex import next_occurrences
-from .tables import Cell, Row, as_text
+from .tables import as_text
 
 COLUMNS = ("due_date", "due_time", "what", "how_much", "to_whom", "how", "evidence", "source", "page", "kind",
            "per", "recurrence", "window", "section", "flags", "overdue", "req_id", "done")

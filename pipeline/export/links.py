@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..dataset import Row
 from ..rules import Rules
-from .tables import Row
 
 SIMILAR = 0.8  # share of the text's character 4-grams two renditions of one notice have in common
 SHINGLE = 4

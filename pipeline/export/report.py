@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from ..dataset import Row, Table
 from .checklists import ALL, Horizon, upcoming
-from .tables import Row, Table, as_text
+from .tables import as_text
 
 NEXT_LIMIT = 30  # rows in "next deadlines"
 TEMPLATES = Path(__file__).parent / "templates"

@@ -1,4 +1,4 @@
-"""The dataset tables: built from FileResults, written as CSV (UTF-8 BOM), Parquet and SQLite, read back."""
+"""The dataset tables (dataset.py) written as CSV (UTF-8 BOM), Parquet and SQLite, and read back."""
 from __future__ import annotations
 
 import csv
@@ -8,64 +8,12 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, fields
-from datetime import date, datetime, time
-from enum import Enum
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..model import DocumentRecord, ErrorRecord, FileResult, ProgressItem, Requirement
+from ..dataset import TABLES, Cell, Row, Table, with_dates
 from .safe import neutralise
-
-TABLES = ("documents", "requirements", "progress", "errors")
-# Marks a run adds to the rows (a file removed, a copy of another file, another rendition of a notice…).
-EXTRA_COLUMNS = {"documents": ("withdrawn", "duplicate_of", "same_as", "relates_to", "relation"),
-                 "requirements": ("withdrawn",), "progress": ("withdrawn",)}
-DATE_COLUMNS = ("issued_on", "as_of", "due_date", "window_start", "window_end", "period_start", "period_end")
-Cell = str | int | float | date | None
-Row = dict[str, Cell]
-Table = tuple[list[str], list[Row]]
-
-
-RECORDS = {"documents": DocumentRecord, "requirements": Requirement, "progress": ProgressItem, "errors": ErrorRecord}
-
-
-def tables_of(results: list[FileResult]) -> dict[str, Table]:
-    """Each table as (columns, rows) with SPEC columns first; values are plain (dates stay dates)."""
-    documents = [r.document for r in results]
-    requirements = [q for r in results for q in r.requirements]
-    progress = [p for r in results for p in r.progress]
-    errors = [r.error for r in results if r.error is not None]
-    return {
-        "documents": (_columns(DocumentRecord), [_plain(d) for d in documents]),
-        "requirements": (_columns(Requirement), [_plain(q) for q in requirements]),
-        "progress": (_columns(ProgressItem), [_plain(p) for p in progress]),
-        "errors": (_columns(ErrorRecord), [_plain(e) for e in errors]),
-    }
-
-
-def _columns(record: type) -> list[str]:
-    return [f.name for f in fields(record)]
-
-
-def _plain(record: object) -> Row:
-    return {k: _value(v) for k, v in asdict(record).items()}  # type: ignore[call-overload]
-
-
-def _value(v: object) -> Cell:
-    if isinstance(v, Enum):
-        return str(v.value)
-    if isinstance(v, time):
-        return v.strftime("%H:%M")
-    if isinstance(v, datetime):
-        return v.isoformat(timespec="minutes")
-    if isinstance(v, (tuple, list)):
-        return ";".join(str(x) for x in v)
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if v is None or isinstance(v, (str, int, float, date)):
-        return v
-    return str(v)
 
 
 def as_text(v: Cell) -> str:
@@ -113,11 +61,6 @@ def _schema(columns: list[str], rows: list[Row]) -> Any:
     return pa.schema([(c, kind(c)) for c in columns])
 
 
-def columns_of(table: str) -> list[str]:
-    """A table's columns: the SPEC's (the record's fields) first, then the marks a run adds."""
-    return [f.name for f in fields(RECORDS[table])] + list(EXTRA_COLUMNS.get(table, ()))
-
-
 def write_tables(out_dir: Path, tables: dict[str, Table], history: dict[str, Table]) -> None:
     """Every table as CSV and Parquet, and all of them in notices.db with the run history."""
     for name, (columns, rows) in tables.items():
@@ -134,18 +77,10 @@ def read_tables(out_dir: Path) -> dict[str, Table]:
         for name in TABLES:
             cursor = con.execute(f"SELECT * FROM {name}")
             columns = [d[0] for d in cursor.description]
-            out[name] = (columns, [_typed(dict(zip(columns, values))) for values in cursor])
+            out[name] = (columns, [with_dates(dict(zip(columns, values))) for values in cursor])
         return out
     finally:
         con.close()
-
-
-def _typed(row: dict[str, Cell]) -> Row:
-    for column in DATE_COLUMNS:
-        value = row.get(column)
-        if isinstance(value, str) and value:
-            row[column] = date.fromisoformat(value)
-    return row
 
 
 def _write_sqlite(path: Path, tables: dict[str, Table]) -> None:

@@ -5,9 +5,10 @@ import re
 from datetime import date, datetime, time
 from pathlib import Path
 
+from ..dataset import Row
 from .checklists import ALL, COLUMNS, UNASSIGNED
 from .safe import neutralise
-from .tables import Row, atomic
+from .tables import atomic
 
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 WIDTHS = {"due_date": 12, "due_time": 8, "what": 28, "how_much": 12, "to_whom": 16, "how": 30, "evidence": 60,
