@@ -40,11 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["NOTICES_OCR_CACHE"] = ""  # mutated pages read by OCR for real, and not kept in the user's cache
 
-from pipeline.batch import process_file
 from pipeline.errors import PipelineError
 from pipeline.limits import Limits, limit_memory
 from pipeline.nlp import Tagger
 from pipeline.rules import Rules, load_rules
+from pipeline.stages import process_file
 
 FORMATS = (".pdf", ".docx", ".html", ".txt", ".xlsx", ".csv")
 SECTION = "## Fuzzing the readers"

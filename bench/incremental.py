@@ -51,10 +51,10 @@ def timed_run(inbox: Path, out: Path) -> tuple[float, str]:
 
 def extraction_seconds(inbox: Path) -> float:
     """The sum of process_file over the inbox, in this process (models loaded once, not timed)."""
-    from pipeline.batch import process_file
+    from pipeline.engine.plan import discover
     from pipeline.nlp import Tagger
-    from pipeline.plan import discover
     from pipeline.rules import load_rules
+    from pipeline.stages import process_file
     rules = load_rules()
     tagger = Tagger(rules)
     paths = discover(inbox)

@@ -15,8 +15,10 @@ if TYPE_CHECKING:
 def run(inbox: Path, out_dir: Path, rules_dir: Path | None = None, fail_fast: bool = False,
         today: date | None = None, horizon_months: int = 12) -> RunSummary:
     """Process every file of `inbox` and write the dataset and checklists to `out_dir`."""
-    from .batch import run as run_batch  # imported here so `import pipeline` stays light
-    return run_batch(inbox, out_dir, rules_dir, fail_fast, today, horizon_months)
+    from .engine import RunOptions  # imported here so `import pipeline` stays light
+    from .engine import run as run_engine
+    return run_engine(inbox, out_dir, RunOptions(today=today, horizon_months=horizon_months, fail_fast=fail_fast),
+                      rules_dir)
 
 
 __all__ = ["__version__", "run"]

@@ -9,7 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .engine.options import Executor
+
 if TYPE_CHECKING:
+    from .engine import RunOptions
     from .model import RunSummary
 
 OK, BROKEN, USAGE, FILE_ERRORS = 0, 1, 2, 3
@@ -146,7 +149,7 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
     """Where files are read and where the state is kept: the same for `run` and `watch`."""
     parser.add_argument("--workers", type=_positive, default=None,
                         help="processes that read files (default: the number of cores)")
-    parser.add_argument("--executor", choices=("local", "dask"), default="local",
+    parser.add_argument("--executor", choices=[e.value for e in Executor], default=Executor.local.value,
                         help="where files are read: local processes (default) or a Dask cluster")
     parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                         help="the Dask scheduler (default with --executor dask: a local cluster of --workers)")
@@ -168,22 +171,21 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .engine.lock import RunBusy
     from .errors import MissingTool, RuleError, ServiceError
-    from .lock import RunBusy
     problem = _usage_problem(args)
     if problem:
         print(f"notices: error: {problem}", file=sys.stderr)
         return USAGE
-    from .batch import run
+    from .engine import run
     from .progress_report import Progress, log_to_file
     from .rules import load_rules
     try:
         rules = load_rules(args.rules)  # before anything is written: broken rules leave no output folder
         log_to_file(args.out)
         with Progress(sys.stderr) as progress:
-            summary = run(args.inbox, args.out, rules, args.fail_fast, args.today, args.horizon_months,
-                          args.full, args.wait, progress.update, args.workers or _cores(), args.executor,
-                          args.scheduler, args.db)
+            summary = run(args.inbox, args.out, _options(args, full=args.full, wait=args.wait,
+                                                         fail_fast=args.fail_fast), rules, progress.update)
     except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
         return _broken(exc, with_hint=not isinstance(exc, RuleError))
     _print_summary(summary)
@@ -198,11 +200,11 @@ def _broken(exc: Exception, with_hint: bool) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from .batch import run
+    from .engine import run
+    from .engine.lock import RunBusy
+    from .engine.watch import WatchOptions, watch
     from .errors import MissingTool, RuleError, ServiceError
-    from .lock import RunBusy
     from .progress_report import log_to_file
-    from .watch import WatchOptions, watch
     problem = _usage_problem(args)
     if problem:
         print(f"notices: error: {problem}", file=sys.stderr)
@@ -210,8 +212,7 @@ def _watch(args: argparse.Namespace) -> int:
     log_to_file(args.out)
 
     def run_once() -> RunSummary:
-        return run(args.inbox, args.out, args.rules, False, args.today, args.horizon_months,
-                   workers=args.workers or _cores(), executor=args.executor, scheduler=args.scheduler, db=args.db)
+        return run(args.inbox, args.out, _options(args), args.rules)
     try:
         watch(args.inbox, run_once, WatchOptions(args.settle, args.max_runs, args.idle_timeout), _print_summary)
     except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
@@ -221,9 +222,13 @@ def _watch(args: argparse.Namespace) -> int:
     return OK
 
 
-def _cores() -> int:
-    from .workers import default_workers
-    return default_workers()
+def _options(args: argparse.Namespace, full: bool = False, wait: bool = True, fail_fast: bool = False) -> RunOptions:
+    """The options of `run` and `watch` (watch waits for a run in progress, never reads all again)."""
+    from .engine import Executor, RunOptions
+    from .engine.workers import default_workers
+    return RunOptions(today=args.today, horizon_months=args.horizon_months, full=full, wait=wait,
+                      fail_fast=fail_fast, workers=args.workers or default_workers(), executor=Executor(args.executor),
+                      scheduler=args.scheduler, db=args.db)
 
 
 def _print_summary(s: RunSummary) -> None:

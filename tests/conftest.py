@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import process_file
-from pipeline.model import FileResult
+from pipeline import engine
+from pipeline.engine import RunOptions
+from pipeline.model import FileResult, RunSummary
 from pipeline.nlp import Tagger
 from pipeline.rules import Rules, load_rules
+from pipeline.stages import process_file
 
 # One OCR disk cache for the whole session, in every process it starts (the samples' scans are read by OCR
 # once, not once per run over them), and never the user's own cache folder.
@@ -26,6 +28,12 @@ GOLDEN = ROOT / "tests" / "golden"
 # The day every test runs as (checklists, overdue marks and recurring duties count from it): never the clock.
 TODAY = "2026-11-21"
 AS_OF = date.fromisoformat(TODAY)
+
+
+def run(inbox: Path, out_dir: Path, rules: Rules | Path | None = None, **options: object) -> RunSummary:
+    """engine.run with its RunOptions given by keyword, as of TODAY unless told otherwise (never the clock)."""
+    options.setdefault("today", AS_OF)
+    return engine.run(inbox, out_dir, RunOptions(**options), rules)  # type: ignore[arg-type]
 
 
 def sample_files() -> list[Path]:

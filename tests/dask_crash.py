@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import time
 
-from pipeline import batch
+from pipeline import stages
 
 
 def dask_setup(worker: object) -> None:
-    real = batch.process_file
+    real = stages.process_file
 
     def crash_on_marked(path, source, rules, tagger, fail_fast=False):  # type: ignore[no-untyped-def]
         if "crash" in source:
@@ -18,4 +18,4 @@ def dask_setup(worker: object) -> None:
         if "hang" in source:
             time.sleep(3600)
         return real(path, source, rules, tagger, fail_fast)
-    batch.process_file = crash_on_marked  # type: ignore[assignment]
+    stages.process_file = crash_on_marked  # type: ignore[assignment]

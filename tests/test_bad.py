@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch
+from pipeline import stages
 from pipeline.cli import main
 from pipeline.evaluate import evaluate
 
@@ -37,7 +37,7 @@ PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2  # linux/prctl
 
 def _deleting(victim: str):  # type: ignore[no-untyped-def]
     """process_file that first deletes `victim`: the file was listed, hashed and planned, then removed."""
-    real = batch.process_file
+    real = stages.process_file
 
     def process_file(path, source, rules, tagger, fail_fast=False):  # type: ignore[no-untyped-def]
         if source == victim:
@@ -62,7 +62,7 @@ def bad_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, list[C
         (inbox / "bad" / "unreadable.txt").chmod(0)
     out = base / "out"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(batch, "process_file", _deleting("bad/deleted.txt"))  # inherited by the forked workers
+        patch.setattr(stages, "process_file", _deleting("bad/deleted.txt"))  # inherited by the forked workers
         code = main(["run", str(inbox), "-o", str(out), "--workers", "2", "--today", TODAY])
     return out, code, cases
 

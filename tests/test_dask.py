@@ -17,7 +17,7 @@ import pytest
 
 import pipeline
 from pipeline.cli import main
-from pipeline.plan import Found, file_hash
+from pipeline.engine.plan import Found, file_hash
 
 from .conftest import SAMPLES
 
@@ -96,7 +96,7 @@ def test_dask_refuses_workers_of_another_version(tmp_path: Path, dask_scheduler:
 ], ids=["other bytes", "not mounted"])
 def test_dask_worker_checks_the_shared_inbox(tmp_path: Path, rules, tagger, planned: str, remove: bool,  # type: ignore[no-untyped-def]
                                              reason: str) -> None:
-    from pipeline.cluster import _Models, _read_one
+    from pipeline.engine.cluster import _Models, _read_one
     path = tmp_path / "seed.txt"
     shutil.copy(SEEDS[0], path)
     read = file_hash(path)[:12]

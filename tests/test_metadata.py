@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import process_file
 from pipeline.nlp import Tagger
 from pipeline.rules import Rules
+from pipeline.stages import process_file
 
 BODY = "请各学院于5月14日前报送材料。\n\n"
 

@@ -85,7 +85,7 @@ def test_postgres_outputs_folder_is_replaced_whole(tmp_path: Path, pg_url: str) 
 
 def test_postgres_run_lock_is_an_advisory_lock(tmp_path: Path, pg_url: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from pipeline.pgstate import PgState
+    from pipeline.engine.pgstate import PgState
     with PgState(pg_url):
         assert _run(_inbox(tmp_path / "inbox"), tmp_path / "out", "--db", pg_url, "--no-wait") == 1
     error = capsys.readouterr().err

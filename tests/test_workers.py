@@ -10,10 +10,9 @@ from typing import Self
 
 import pytest
 
-from pipeline import batch
-from pipeline.batch import run
+from pipeline import stages
 
-from .conftest import AS_OF, SAMPLES
+from .conftest import AS_OF, SAMPLES, run
 
 SEEDS = sorted(p for p in SAMPLES.glob("*.txt") if p.name.count(".") == 1)
 
@@ -47,7 +46,7 @@ def test_workers_run_leaves_no_models_in_the_parent(inbox: Path, tmp_path: Path)
     the outputs); the next run loads them again and reads the same."""
     import jieba
 
-    from pipeline import workers
+    from pipeline.engine import workers
     first = run(inbox, tmp_path / "first", today=AS_OF, workers=2)
     assert workers._WORKER is None and not jieba.dt.initialized and not jieba.dt.FREQ
     second = run(inbox, tmp_path / "second", today=AS_OF, workers=2)
@@ -58,13 +57,13 @@ def test_workers_run_leaves_no_models_in_the_parent(inbox: Path, tmp_path: Path)
 @pytest.mark.parametrize("workers", [1, 2])
 def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    workers: int) -> None:
-    real = batch.process_file
+    real = stages.process_file
 
     def crash_on_marked(path, source, rules, tagger, fail_fast=False):  # type: ignore[no-untyped-def]
         if "crash" in source:
             os._exit(70)  # the worker process dies at once, as on a segfault in a native library
         return real(path, source, rules, tagger, fail_fast)
-    monkeypatch.setattr(batch, "process_file", crash_on_marked)  # inherited by the forked workers
+    monkeypatch.setattr(stages, "process_file", crash_on_marked)  # inherited by the forked workers
     shutil.copy(SEEDS[1], inbox / "crash_me.txt")
     summary = run(inbox, tmp_path / "out", workers=workers, today=AS_OF)
     assert (summary.files, summary.failed) == (16, 1)
@@ -74,8 +73,8 @@ def test_workers_a_crashing_file_costs_only_itself(inbox: Path, tmp_path: Path, 
 
 
 def test_workers_balanced_batches_largest_first() -> None:
-    from pipeline.plan import Found
-    from pipeline.workers import balanced
+    from pipeline.engine.plan import Found
+    from pipeline.engine.workers import balanced
     items = [Found(Path(f"f{n}"), f"f{n}", size, 0) for n, size in enumerate([5, 900, 40, 7, 900, 3, 60, 1, 2, 8])]
     batches = balanced(items, workers=2, batch_size=25)
     assert [len(b) for b in batches] == [2, 2, 2, 2, 2]  # ten files: at least four batches a worker would be 1-2
@@ -90,8 +89,8 @@ def test_workers_pool_broken_between_batches_loses_nothing(monkeypatch: pytest.M
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from pipeline import workers
-    from pipeline.plan import Found
+    from pipeline.engine import workers
+    from pipeline.engine.plan import Found
     submitted: list[str] = []
 
     class Pool:

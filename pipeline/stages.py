@@ -1,13 +1,13 @@
-"""Run the stages over an inbox: one FileResult per file, errors recorded, outputs written once."""
+"""The per-file work: one file through every stage (read, normalise, metadata, progress tables, segment,
+extract) into one FileResult; a failure at any stage becomes the file's error record. Every executor calls
+`process_file`, in this process, in worker processes or on Dask workers."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from . import runner
 from .doctype import classify
 from .errors import PipelineError
 from .extract import Context, extract
@@ -23,23 +23,19 @@ from .model import (
     Format,
     RawDocument,
     Requirement,
-    RunSummary,
     Stage,
     Status,
 )
 from .nlp import ORG, Tagger
 from .normalize import normalize
 from .organizations import canonical, issuer_of
-from .plan import Found
 from .progress import extract_progress
 from .readers import read
 from .rules import Rules
-from .runner import Options, Process, batches
 from .segment import segment
 
 log = logging.getLogger(__name__)
 
-HORIZON_MONTHS = 12
 # documents.csv's note on a file read whole that is no notice (its people read Chinese).
 NOT_A_NOTICE = {DocType.form: "空白表格或模板，不是通知：不列事项",
                 DocType.other: "不是通知（新闻、说明文件或链接列表）：不列事项"}
@@ -122,37 +118,3 @@ def _file_date(path: Path) -> date:
         return date.fromtimestamp(path.stat().st_mtime)
     except OSError:
         return date.today()
-
-
-def serial(rules: Rules, fail_fast: bool = False) -> Process:
-    """Process batches one file after another in this process (rules and models loaded once)."""
-    tagger = Tagger(rules)
-
-    def process(items: list[Found]) -> Iterator[list[FileResult]]:
-        for batch in batches(items):
-            yield [process_file(f.path, f.source, rules, tagger, fail_fast) for f in batch]
-    return process
-
-
-def run(inbox: Path, out_dir: Path, rules_dir: Rules | Path | None = None, fail_fast: bool = False,
-        today: date | None = None, horizon_months: int = HORIZON_MONTHS, full: bool = False, wait: bool = True,
-        on_file: Callable[[str, int, int], None] | None = None, workers: int = 0, executor: str = "local",
-        scheduler: str | None = None, db: str | None = None) -> RunSummary:
-    """Process what is new or changed in the inbox and rewrite the outputs if anything changed; raises
-    RuleError for broken rules and RunBusy when another run holds the output folder and `wait` is False.
-    Checklists expand recurring duties from `today` (default: the run's date) over `horizon_months`.
-    `workers` from 1 reads files in that many worker processes (each file within the limits of
-    rules/limits.yaml, a crash costing only its file), 0 in this process. `executor` "dask" reads them
-    on the Dask cluster at `scheduler` (default: a local one of `workers` processes); `db`, a PostgreSQL
-    URL, keeps the state there instead of in the output folder. ServiceError when either cannot be used."""
-    options = Options(today, horizon_months, full, wait, fail_fast, db)
-
-    def processor(rules: Rules) -> Process:
-        if executor == "dask":
-            from .cluster import on_dask
-            return on_dask(rules, max(workers, 1), scheduler, fail_fast)
-        if workers >= 1:
-            from .workers import parallel
-            return parallel(rules, workers, fail_fast)  # type: ignore[no-any-return]
-        return serial(rules, fail_fast)
-    return runner.run(inbox, out_dir, processor, rules_dir, options, on_file)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import RunSummary
+from ..model import RunSummary
 from .plan import SKIPPED_NAMES
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from .errors import PipelineError
+from ..errors import PipelineError
 from .state import state_dir
 
 log = logging.getLogger(__name__)

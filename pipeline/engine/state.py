@@ -9,8 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from .dataset import TABLES, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of, with_dates
-from .model import ErrorRecord, FileResult, Stage
+from ..dataset import TABLES, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of, with_dates
+from ..model import ErrorRecord, FileResult, Stage
 
 if TYPE_CHECKING:
     from .plan import Found

@@ -11,9 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from .dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
+from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
+from ..model import ErrorRecord
 from .lock import RunLock
-from .model import ErrorRecord
 from .state import FileState, State, Stored
 
 AT_FDCWD = -100  # renameat2 arguments (linux/fcntl.h, linux/fs.h)

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import MissingTool, RuleError, ServiceError
-from .model import FileResult
+from .. import stages
+from ..errors import MissingTool, RuleError, ServiceError
+from ..model import FileResult
+from ..rules import Rules, default_rules_dir, load_rules
+from .executors import BATCH_FILES, Process
 from .plan import Found
-from .rules import Rules, default_rules_dir, load_rules
-from .runner import BATCH_FILES, Process
 from .workers import IN_FLIGHT, balanced, crashed_result, failed_result, hard_stop, stop_after
 
 try:
@@ -52,7 +53,7 @@ class Loader(WorkerPlugin):
         self.refusal = ""
 
     def setup(self, worker: Worker) -> None:
-        from . import __version__
+        from .. import __version__
         try:
             rules = load_rules(Path(self.rules_dir) if self.rules_dir else None)
         except RuleError as exc:
@@ -63,7 +64,7 @@ class Loader(WorkerPlugin):
                             f"this run uses notices {self.package} with rules {self.rules_version}")
             raise ServiceError(self.refusal, SAME_VERSIONS)
         if rules.version not in _LOADED:
-            from .nlp import Tagger
+            from ..nlp import Tagger
             _LOADED.clear()
             _LOADED[rules.version] = _Models(rules, Tagger(rules))
             gc.freeze()  # the models are never garbage: collections need not walk their millions of objects
@@ -74,7 +75,7 @@ def on_dask(rules: Rules, workers: int, scheduler: str | None = None, fail_fast:
             batch_size: int = BATCH_FILES) -> Process:
     """A batch processor for the runner on the Dask cluster at `scheduler`, else on a local one of
     `workers` processes with one thread each; raises ServiceError when the cluster cannot be used."""
-    from . import __version__
+    from .. import __version__
     shipped = rules.directory.resolve() == default_rules_dir().resolve()
     loader = Loader(__version__, rules.version, None if shipped else os.path.abspath(rules.directory))
 
@@ -196,10 +197,9 @@ def _read_batch(batch: list[Found], fail_fast: bool) -> list[FileResult]:
 
 def _read_one(item: Found, models: _Models, where: str, fail_fast: bool) -> FileResult:
     """One file, checked to be the bytes the run planned: workers read the inbox from a shared mount."""
-    from .batch import process_file
     if not item.path.is_file():
         return failed_result(item, f"{item.source}: not found at {item.path} on worker {where}", SHARED_INBOX)
-    result = process_file(item.path, item.source, models.rules, models.tagger, fail_fast)  # type: ignore[arg-type]
+    result = stages.process_file(item.path, item.source, models.rules, models.tagger, fail_fast)  # type: ignore[arg-type]
     read = result.document.sha256
     if item.sha256 and read and read != item.sha256:
         return failed_result(item, f"{item.source}: worker {where} read other bytes than this run planned "

@@ -12,10 +12,10 @@ from dataclasses import astuple, fields
 from datetime import date, datetime
 from typing import Self, get_args, get_type_hints
 
-from .dataset import RECORDS, TABLES, Cell, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of
-from .errors import MissingTool, ServiceError
+from ..dataset import RECORDS, TABLES, Cell, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of
+from ..errors import MissingTool, ServiceError
+from ..model import ErrorRecord, Stage
 from .lock import POLL_SECONDS, RunBusy
-from .model import ErrorRecord, Stage
 from .state import FILE_COLUMNS, SCHEMA_VERSION, FileState, Stored, with_marks
 
 try:

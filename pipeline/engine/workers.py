@@ -1,7 +1,7 @@
 """Files processed in worker processes: rules and models loaded once, shared with the workers by fork,
 batches kept in flight, results returned as they complete, a crashed worker costing only its file.
 Each worker has the memory limit of rules/limits.yaml, and a hard stop for a file stuck past its time
-limit in a native library (where the time limit of batch.process_file cannot reach)."""
+limit in a native library (where the time limit of stages.process_file cannot reach)."""
 from __future__ import annotations
 
 import gc
@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .limits import Limits, limit_memory
-from .model import DocumentRecord, ErrorRecord, FileResult, Format, Stage, Status
+from .. import stages
+from ..limits import Limits, limit_memory
+from ..model import DocumentRecord, ErrorRecord, FileResult, Format, Stage, Status
+from ..rules import Rules
+from .executors import BATCH_FILES
 from .plan import Found
-from .rules import Rules
-from .runner import BATCH_FILES
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def default_workers() -> int:
 
 def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: int = BATCH_FILES):  # type: ignore[no-untyped-def]
     """A batch processor for the runner that uses `workers` processes."""
-    from .nlp import Tagger
+    from ..nlp import Tagger
     global _WORKER
     _WORKER = _Worker(rules, Tagger(rules), fail_fast)
     gc.freeze()  # the models stay on pages the workers share; no collection touches them
@@ -63,7 +64,7 @@ def _release_models() -> None:
     global _WORKER
     import jieba
 
-    from .nlp import release_dictionary
+    from ..nlp import release_dictionary
     _WORKER = None
     release_dictionary(jieba)
     gc.unfreeze()
@@ -160,7 +161,7 @@ def _init(rules: Rules, fail_fast: bool) -> None:
     global _WORKER
     _die_with_parent()
     if _WORKER is None:
-        from .nlp import Tagger
+        from ..nlp import Tagger
         _WORKER = _Worker(rules, Tagger(rules), fail_fast)
     limit_memory(rules.limits.max_memory_mb)
 
@@ -177,12 +178,11 @@ def _die_with_parent() -> None:
 
 
 def _process_batch(batch: list[Found]) -> list[FileResult]:
-    from .batch import process_file
     assert _WORKER is not None
     results = []
     for f in batch:
         with stop_after(hard_stop(_WORKER.rules.limits)):
-            results.append(process_file(Path(f.path), f.source, _WORKER.rules, _WORKER.tagger,  # type: ignore[arg-type]
+            results.append(stages.process_file(Path(f.path), f.source, _WORKER.rules, _WORKER.tagger,  # type: ignore[arg-type]
                                         _WORKER.fail_fast))
     return results
 

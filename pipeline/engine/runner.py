@@ -3,44 +3,35 @@ store each batch, mark what is gone, and rewrite the outputs only when something
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
-from . import __version__
-from .dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
-from .export import export
-from .export.checklists import ALL, Horizon, horizon, upcoming
-from .export.links import link_documents
-from .model import DocumentRecord, FileResult, Format, RunSummary, Status
-from .plan import Found, Plan, discover, plan_run, stat_all
-from .rules import Rules, load_rules
+from .. import __version__
+from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
+from ..export import export
+from ..export.checklists import ALL, Horizon, horizon, upcoming
+from ..export.links import link_documents
+from ..model import DocumentRecord, FileResult, Format, RunSummary, Status
+from ..rules import Rules, load_rules
+from .executors import Process
+from .options import RunOptions
+from .plan import Plan, discover, plan_run, stat_all
 from .state import Stored
 from .store import Store, open_store, replaced
 
 log = logging.getLogger(__name__)
 
-BATCH_FILES = 25  # files per batch: one transaction each, and the unit later given to a worker
 NEXT_DUE = 5  # deadlines shown in the summary
-Process = Callable[[list[Found]], Iterator[list[FileResult]]]
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    today: date | None = None
-    horizon_months: int = 12
-    full: bool = False
-    wait: bool = True
-    fail_fast: bool = False
-    db: str | None = None  # a PostgreSQL URL: the state there, not in the output folder
 
 
 def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: Rules | Path | None = None,
-        options: Options = Options(), on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
+        options: RunOptions | None = None, on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
     """One run; `process(rules)` gives the function that turns batches of files into results; `rules`
     are loaded rules, or the folder to load them from (default: the project's)."""
+    options = options or RunOptions()
     started = datetime.now()
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     versions = f"{__version__}+{rules.version}"
@@ -79,11 +70,6 @@ def _process(plan: Plan, process: Process | None, state: Store, versions: str, s
             if on_file is not None:
                 on_file(r.document.source, done, len(plan.process))
     return failed
-
-
-def batches(items: list[Found], size: int = BATCH_FILES) -> Iterator[list[Found]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _store_duplicates(plan: Plan, state: Store, versions: str, started: datetime) -> None:
