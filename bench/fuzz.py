@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -164,7 +165,7 @@ def run_one(path: Path, rules: Rules, tagger: Tagger) -> dict[str, str]:
     return {"outcome": "hang" if not ready else "died", "error": f"wait status {status}"}
 
 
-def fuzz(seconds: float, inputs: int, seed: int, crashes: Path) -> tuple[Counter, Counter, dict, float, int]:
+def fuzz(seconds: float, inputs: int, seed: int, crashes: Path) -> tuple[Counter[str], Counter[tuple[str, str]], dict[str, Any], float, int]:
     rules = load_rules()
     rules = replace(rules, limits=replace(rules.limits, max_seconds=TIME_LIMIT))
     tagger = Tagger(rules)
@@ -173,8 +174,8 @@ def fuzz(seconds: float, inputs: int, seed: int, crashes: Path) -> tuple[Counter
     for path in samples:  # the readers' libraries imported before the children fork
         process_file(path, path.name, rules, tagger)
     rng = random.Random(seed)
-    outcomes: Counter = Counter()
-    by_format: Counter = Counter()
+    outcomes: Counter[str] = Counter()
+    by_format: Counter[tuple[str, str]] = Counter()
     found: dict[str, dict[str, str]] = {}
     started = time.monotonic()
     tried = 0
@@ -199,7 +200,7 @@ def fuzz(seconds: float, inputs: int, seed: int, crashes: Path) -> tuple[Counter
     return outcomes, by_format, found, time.monotonic() - started, tried
 
 
-def report(outcomes: Counter, by_format: Counter, found: dict, elapsed: float, tried: int, args: argparse.Namespace) -> str:
+def report(outcomes: Counter[str], by_format: Counter[tuple[str, str]], found: dict[str, Any], elapsed: float, tried: int, args: argparse.Namespace) -> str:
     kinds = ("ok", "refused", "crash", "hang", "died")
     machine = f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}."
     command = (f"Command: `.venv/bin/python bench/fuzz.py --seconds {args.seconds:g} --inputs {args.inputs} "

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -57,7 +58,7 @@ class Measure:
         return self.files / self.seconds if self.seconds else 0.0
 
 
-def corpus(work: Path, notices: int, seed: int) -> tuple[Path, dict]:
+def corpus(work: Path, notices: int, seed: int) -> tuple[Path, dict[str, Any]]:
     """The corpus in work/corpus (made once for these settings)."""
     folder = work / "corpus"
     work.mkdir(parents=True, exist_ok=True)
@@ -72,7 +73,7 @@ def corpus(work: Path, notices: int, seed: int) -> tuple[Path, dict]:
     return folder, json.loads(manifest.read_text(encoding="utf-8"))
 
 
-def pdf_part(folder: Path, manifest: dict, work: Path) -> tuple[Path, list[Path], int]:
+def pdf_part(folder: Path, manifest: dict[str, Any], work: Path) -> tuple[Path, list[Path], int]:
     """A folder holding only the corpus's PDFs, and their page count."""
     inbox = work / "pdf_inbox"
     shutil.rmtree(inbox, ignore_errors=True)
@@ -241,7 +242,7 @@ def measure(args: argparse.Namespace, notices: int, work: Path) -> str:
     return _report(args, notices, manifest, measures, everything, startup, machine_scaling(args.repeat))
 
 
-def _one_text(folder: Path, manifest: dict, work: Path) -> Path:
+def _one_text(folder: Path, manifest: dict[str, Any], work: Path) -> Path:
     """An inbox holding the corpus's shortest text notice: a run over it is the fixed cost of a run."""
     inbox = work / "one_inbox"
     shutil.rmtree(inbox, ignore_errors=True)
@@ -267,7 +268,7 @@ def write_section(path: Path, section: str) -> None:
     path.write_text("\n\n".join(["# Benchmarks", *parts]) + "\n", encoding="utf-8")
 
 
-def _report(args: argparse.Namespace, notices: int, manifest: dict, measures: list[Measure], everything: Measure,
+def _report(args: argparse.Namespace, notices: int, manifest: dict[str, Any], measures: list[Measure], everything: Measure,
             startup: Measure, scaling: float) -> str:
     one, two, pinned, plumber = measures[:4]
     pdfs = [e for e in manifest["files"] if e["format"] == "pdf"]

@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -101,7 +102,7 @@ def _same_clock(moment: date | None, clock: str) -> bool:
     return isinstance(moment, datetime) and moment.strftime("%H:%M") == clock[:5]
 
 
-def _start_ok(value: TimeValue, norm: dict, ref: datetime) -> bool:
+def _start_ok(value: TimeValue, norm: dict[str, Any], ref: datetime) -> bool:
     wanted = norm.get("start")
     got = value.start
     if wanted is None:
@@ -123,7 +124,7 @@ def _start_ok(value: TimeValue, norm: dict, ref: datetime) -> bool:
                                            or _minute(moment) == _minute(ref))
 
 
-def _end_ok(value: TimeValue, norm: dict, ref: datetime) -> bool:
+def _end_ok(value: TimeValue, norm: dict[str, Any], ref: datetime) -> bool:
     wanted = norm.get("end")
     got = value.end
     if wanted is None:
@@ -150,7 +151,7 @@ def _end_ok(value: TimeValue, norm: dict, ref: datetime) -> bool:
     return _day(got) == moment.date() and (end_of_day or now)
 
 
-def score(case: dict, values: list[TimeValue]) -> bool:
+def score(case: dict[str, Any], values: list[TimeValue]) -> bool:
     norm = case["norm"]
     ref = _moment(case["ref_datetime"]) if case.get("ref_datetime") else datetime(2021, 6, 14)
     if norm.get("invalid"):
@@ -176,15 +177,15 @@ def score(case: dict, values: list[TimeValue]) -> bool:
     return _start_ok(value, norm, ref) and _end_ok(value, norm, ref)
 
 
-def run_case(case: dict) -> tuple[bool, list[TimeValue]]:
+def run_case(case: dict[str, Any]) -> tuple[bool, list[TimeValue]]:
     ref = _moment(case["ref_datetime"]) if case.get("ref_datetime") else datetime(2021, 6, 14)
     future = bool(case.get("options", {}).get("prefer_future"))
     values = resolve(case["text"], ref, prefer_future=future)
     return score(case, values), values
 
 
-def _suite(case: dict) -> str:
-    return case["source"].split(":")[0].split("/")[-1]
+def _suite(case: dict[str, Any]) -> str:
+    return str(case["source"]).split(":")[0].split("/")[-1]
 
 
 def _speed(sentences: list[str], rounds: int = 5) -> float:
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(cases: list[dict]) -> tuple[list[str], list[str]]:
+def report(cases: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
     total: Counter[str] = Counter()
     good: Counter[str] = Counter()
     by_suite: Counter[str] = Counter()

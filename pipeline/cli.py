@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .engine.options import Executor
+from .engine.options import HORIZON_MONTHS, Executor
 
 if TYPE_CHECKING:
     from .engine import RunOptions
@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 def _horizon_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", type=_iso_date, default=None,
                         help="the date checklists count from and mark overdue before (default: today)")
-    parser.add_argument("--horizon-months", type=_positive, default=12,
+    parser.add_argument("--horizon-months", type=_positive, default=HORIZON_MONTHS,
                         help="how far ahead recurring duties are listed (default: 12)")
 
 

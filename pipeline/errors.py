@@ -47,10 +47,6 @@ class RuleError(PipelineError):
                          "fix the rule files named above")
 
 
-class UsageError(PipelineError):
-    """The command line asks for something impossible (missing inbox, bad option value)."""
-
-
 class ServiceError(PipelineError):
     """A service the run was pointed at (a Dask scheduler, a PostgreSQL server) cannot be used as it is:
     unreachable, without workers, or with workers that run another version of the pipeline or the rules."""

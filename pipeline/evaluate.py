@@ -182,13 +182,13 @@ def key_match(fact: Fact, row: Row) -> bool:
     if not _has_keywords(row, fact):
         return False
     if kind == "deadline":
-        return row.get("due_date", "").strip() == fact["due"] and (
-            "time" not in fact or row.get("due_time", "").strip()[:5] == fact["time"])
+        return bool(row.get("due_date", "").strip() == fact["due"] and (
+            "time" not in fact or row.get("due_time", "").strip()[:5] == fact["time"]))
     if kind == "window":
-        return (row.get("window_start", "").strip() == fact["start"]
-                and row.get("window_end", "").strip() == fact["end"])
+        return bool(row.get("window_start", "").strip() == fact["start"]
+                    and row.get("window_end", "").strip() == fact["end"])
     if kind == "recurring":
-        return per_of(row) == fact["per"]
+        return bool(per_of(row) == fact["per"])
     if kind == "quota":
         ok = _number(row.get("quantity")) == fact["value"] and squash(row.get("unit")) == squash(fact["unit"])
         return ok and ("value_max" not in fact or _number(row.get("quantity_max")) == fact["value_max"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePath
 
 
 class Format(str, Enum):
@@ -25,6 +25,12 @@ class Format(str, Enum):
     tif = "tif"
     unknown = "unknown"
 
+    @classmethod
+    def of(cls, path: PurePath) -> Format:
+        """The format a file's suffix names (unknown when none does); a reader may still find another."""
+        suffix = path.suffix.lower().lstrip(".")
+        return next((f for f in cls if f.value == suffix and f is not cls.unknown), cls.unknown)
+
 
 class Status(str, Enum):
     ok = "ok"
@@ -32,14 +38,13 @@ class Status(str, Enum):
 
 
 class Stage(str, Enum):
-    """Pipeline stages; the values fill the `stage` column of errors.csv."""
-    discover = "discover"
+    """The stages a file goes through; the values fill the `stage` column of errors.csv."""
     read = "read"
     normalize = "normalize"
+    metadata = "metadata"
+    progress = "progress"
     segment = "segment"
     extract = "extract"
-    progress = "progress"
-    export = "export"
 
 
 class BlockKind(str, Enum):

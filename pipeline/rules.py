@@ -6,20 +6,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .errors import RuleError
 from .limits import Limits, parse_limits
-from .model import DocType
+from .model import Comparator, DocType, Per, ProgressStatus
 from .timex import TimeRules, parse_time_rules
 
 FILES = ("units.yaml", "comparators.yaml", "periods.yaml", "statuses.yaml", "numerals.yaml",
          "organizations.yaml", "roles.yaml", "boilerplate.yaml", "patterns.yaml", "verbs.yaml",
          "progress.yaml", "time.yaml", "limits.yaml", "doc_types.yaml")
-COMPARATORS = (">=", "<=", "=", "~", "range")
-PERS = ("day", "week", "month", "quarter", "semester", "half-year", "year", "item")
-STATUSES = ("done", "in_progress", "partial", "not_started", "delayed")
+COMPARATORS = tuple(c.value for c in Comparator)
+PERS = tuple(p.value for p in Per)
+STATUSES = tuple(s.value for s in ProgressStatus)
 UNIT_KINDS = ("time", "count", "length", "people", "percent", "money")
 DOC_TYPES = tuple(t.value for t in DocType)
 PROGRESS_FIELDS = ("category", "seq", "item", "description", "lead_org", "partner_orgs", "period", "status")
@@ -221,7 +222,7 @@ class _Checker:
         self.problems = problems
         self.ids: dict[str, str] = {}
 
-    def entries(self, data: object, file: str, key: str, required: tuple[str, ...]) -> list[dict]:
+    def entries(self, data: object, file: str, key: str, required: tuple[str, ...]) -> list[dict[str, Any]]:
         section = data.get(key) if isinstance(data, dict) else None
         if not isinstance(section, list) or not section:
             self.problems.append(f"{file}: {key}: expected a non-empty list")
@@ -243,13 +244,13 @@ class _Checker:
             good.append(entry)
         return good
 
-    def one_of(self, entry: dict, file: str, key: str, allowed: tuple[str, ...]) -> bool:
+    def one_of(self, entry: dict[str, Any], file: str, key: str, allowed: tuple[str, ...]) -> bool:
         if str(entry[key]) in allowed:
             return True
         self.problems.append(f"{file}: {entry['id']}: {key} {entry[key]!r} is not one of {', '.join(allowed)}")
         return False
 
-    def regex(self, entry: dict, file: str) -> re.Pattern[str] | None:
+    def regex(self, entry: dict[str, Any], file: str) -> re.Pattern[str] | None:
         try:
             return re.compile(str(entry["regex"]), re.IGNORECASE if entry.get("ignorecase") else 0)
         except re.error as exc:

@@ -44,7 +44,7 @@ NOT_A_NOTICE = {DocType.form: "空白表格或模板，不是通知：不列事�
 @dataclass
 class _Tracker:
     """The stage a file is in, for the error record if it fails there."""
-    stage: Stage = Stage.discover
+    stage: Stage = Stage.read
 
 
 def process_file(path: Path, source: str, rules: Rules, tagger: Tagger, fail_fast: bool = False) -> FileResult:
@@ -65,6 +65,7 @@ def process_file(path: Path, source: str, rules: Rules, tagger: Tagger, fail_fas
 def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, file_date: date) -> FileResult:
     tracker.stage = Stage.normalize
     doc = normalize(raw, rules)
+    tracker.stage = Stage.metadata
     meta = extract_metadata(doc, rules)
     ref, ref_is_issue = reference_date(doc, meta, file_date, rules)
     tracker.stage = Stage.progress
@@ -105,8 +106,7 @@ def _failed(path: Path, source: str, stage: Stage, exc: Exception) -> FileResult
     else:
         reason = f"{source}: unexpected {type(exc).__name__} while {stage.value}: {exc}"
         hint = "keep the file and report it with notices.log; the rest of the batch was processed"
-    suffix = path.suffix.lower().lstrip(".")
-    fmt = Format(suffix) if suffix in Format._value2member_map_ else Format.unknown
+    fmt = Format.of(path)
     error = ErrorRecord(source=source, stage=stage, reason=reason, hint=hint)
     record = DocumentRecord(doc_id="", source=source, format=fmt, status=Status.error, error=reason)
     return FileResult(document=record, error=error)

@@ -109,7 +109,7 @@ def _strip_overrides(numbering: bytes) -> bytes:
             start = override.find(f"{W}startOverride")
             if start is not None and start.get(f"{W}val") == "1" and len(override) == 1:
                 num.remove(override)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _blocks(doc: RawDocument) -> list[tuple[BlockKind, int, str, tuple[tuple[str, ...], ...]]]:

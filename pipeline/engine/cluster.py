@@ -147,7 +147,7 @@ def _run(client: Client, work: list[list[Found]], slots: int, fail_fast: bool,
     """Results of the batches as they complete, at most `slots` in flight; batches whose worker died go
     to `crashed`."""
     pending = list(reversed(work))
-    running: dict[Future, list[Found]] = {}
+    running: dict[Future[list[FileResult]], list[Found]] = {}
     finished = as_completed()
 
     def fill() -> None:
@@ -167,10 +167,10 @@ def _run(client: Client, work: list[list[Found]], slots: int, fail_fast: bool,
             yield results
 
 
-def _result(future: Future) -> list[FileResult] | None:
+def _result(future: Future[list[FileResult]]) -> list[FileResult] | None:
     """The batch's results, or None when its worker died."""
     try:
-        return future.result()  # type: ignore[no-any-return]
+        return future.result()
     except (KilledWorker, CommClosedError):
         return None
     except ServiceError as exc:  # a worker refused the batch

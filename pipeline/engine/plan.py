@@ -37,13 +37,18 @@ class Plan:
     digests: dict[str, str] = field(default_factory=dict)  # content hashes computed while planning
 
 
+def skipped(name: str) -> bool:
+    """A file no run reads: hidden, or a folder's own README."""
+    return name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES
+
+
 def discover(inbox: Path) -> list[Path]:
     """Every file under the inbox, sorted; hidden files and READMEs left out."""
     found = []
     for folder, dirs, files in os.walk(inbox):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
-            if name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES:
+            if skipped(name):
                 continue
             found.append(Path(folder) / name)
     return sorted(found, key=lambda p: p.relative_to(inbox).as_posix())

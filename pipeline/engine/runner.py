@@ -77,8 +77,7 @@ def _store_duplicates(plan: Plan, state: Store, versions: str, started: datetime
     stored = []
     for item, original in plan.duplicates:
         digest = plan.digests.get(item.source, "")
-        suffix = item.path.suffix.lower().lstrip(".")
-        fmt = Format(suffix) if suffix in Format._value2member_map_ else Format.unknown
+        fmt = Format.of(item.path)
         record = DocumentRecord(doc_id=digest[:16], source=item.source, format=fmt, status=Status.ok, sha256=digest)
         stored.append(Stored(FileResult(document=record), item, digest, original))
     if stored:

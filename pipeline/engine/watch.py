@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import RunSummary
-from .plan import SKIPPED_NAMES
+from .plan import skipped
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
@@ -93,5 +93,4 @@ def _stat(path: str) -> tuple[int, int] | None:
 
 
 def _ignored(path: str) -> bool:
-    name = os.path.basename(path)
-    return name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES
+    return skipped(os.path.basename(path))

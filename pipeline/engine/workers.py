@@ -22,7 +22,7 @@ from .. import stages
 from ..limits import Limits, limit_memory
 from ..model import DocumentRecord, ErrorRecord, FileResult, Format, Stage, Status
 from ..rules import Rules
-from .executors import BATCH_FILES
+from .executors import BATCH_FILES, Process
 from .plan import Found
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: int = BATCH_FILES):  # type: ignore[no-untyped-def]
+def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: int = BATCH_FILES) -> Process:
     """A batch processor for the runner that uses `workers` processes."""
     from ..nlp import Tagger
     global _WORKER
@@ -132,7 +132,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     assert _WORKER is not None
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_init,
-                               initargs=(_WORKER.rules, _WORKER.fail_fast))  # type: ignore[arg-type]
+                               initargs=(_WORKER.rules, _WORKER.fail_fast))
 
 
 def crashed_result(item: Found, stopped_after: int = 0) -> FileResult:
@@ -149,8 +149,7 @@ def crashed_result(item: Found, stopped_after: int = 0) -> FileResult:
 
 def failed_result(item: Found, reason: str, hint: str) -> FileResult:
     """The error row of a file that could not be read where it was sent."""
-    suffix = item.path.suffix.lower().lstrip(".")
-    fmt = Format(suffix) if suffix in Format._value2member_map_ else Format.unknown
+    fmt = Format.of(item.path)
     return FileResult(document=DocumentRecord(doc_id="", source=item.source, format=fmt, status=Status.error,
                                               error=reason),
                       error=ErrorRecord(item.source, Stage.read, reason, hint))

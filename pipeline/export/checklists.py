@@ -34,7 +34,7 @@ class Horizon:
     """Checklists show what falls due from `today` to `until`; overdue means before `today`."""
     today: date
     until: date
-    semester_ends: tuple[tuple[int, int], ...] = ((1, 15), (7, 10))
+    semester_ends: tuple[tuple[int, int], ...]  # periods.yaml: the days a semester's duties fall due
 
 
 def horizon(today: date, months: int, semester_ends: tuple[tuple[int, int], ...]) -> Horizon:

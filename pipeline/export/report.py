@@ -12,10 +12,14 @@ import tempfile
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..dataset import Row, Table
 from .checklists import ALL, Horizon, upcoming
 from .tables import as_text
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 NEXT_LIMIT = 30  # rows in "next deadlines"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -75,7 +79,7 @@ def _by_source(rows: list[Row]) -> dict[str, list[Row]]:
 
 
 def _index(documents: list[Row], requirements: dict[str, list[Row]], progress: dict[str, list[Row]],
-           lists: dict[str, list[Row]], span: Horizon) -> dict:
+           lists: dict[str, list[Row]], span: Horizon) -> dict[str, Any]:
     soon = [r for _, r in upcoming(lists.get(ALL, []), span.today)]
     return {
         "run": {"today": span.today, "until": span.until, "files": len(documents),
@@ -121,7 +125,7 @@ def _notice_row(r: Row) -> dict[str, object]:
     return {**_plain(r), "window": window, "how_much": how_much}
 
 
-def _environment():  # type: ignore[no-untyped-def]
+def _environment() -> Environment:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     class RowsEnvironment(Environment):

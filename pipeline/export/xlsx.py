@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from ..dataset import Row
 from .checklists import ALL, COLUMNS, UNASSIGNED
@@ -33,7 +34,7 @@ def write_xlsx(path: Path, lists: dict[str, list[Row]]) -> None:
         book.close()
 
 
-def _fill(sheet, columns: tuple[str, ...], rows: list[Row], styles: dict) -> None:  # type: ignore[no-untyped-def]
+def _fill(sheet, columns: tuple[str, ...], rows: list[Row], styles: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     sheet.write_row(0, 0, columns, styles["head"])
     _cells(sheet, columns, rows, styles["date"])
     for c, column in enumerate(columns):
@@ -76,7 +77,7 @@ def _cells(sheet, columns: tuple[str, ...], rows: list[Row], date_style) -> None
 
 def _letter(index: int) -> str:
     from xlsxwriter.utility import xl_col_to_name
-    return xl_col_to_name(index)
+    return str(xl_col_to_name(index))
 
 
 def sheet_names(orgs: list[str]) -> list[str]:

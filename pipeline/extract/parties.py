@@ -9,7 +9,6 @@ from ..nlp import ORG, ROLE, Mention
 from ..rules import Rules, alternation, longest_first
 
 GENERIC_ORG_MAX = 16  # characters scanned after a submit verb for an unlisted unit name
-QUOTES = {"“": "”", "《": "》", "「": "」"}
 CITING = ("《", "的《")  # a unit right before a cited title wrote it
 
 
@@ -135,7 +134,7 @@ def _free(text: str, mentions: tuple[Mention, ...], rules: Rules) -> list[Mentio
     """Mentions that name an acting party: not quoted, not in the recipient phrase after a submit
     verb (报送…, 上报党建负责老师), not right after 向 or a short submit verb (报教务处), and not the author of a
     cited document (领会教务处《…》)."""
-    blocked = _quoted_spans(text) + _recipient_phrases(text, rules)
+    blocked = _quoted_spans(text, rules) + _recipient_phrases(text, rules)
     toward = {m.end() for m in alternation_re(rules.toward_words + rules.submit_short).finditer(text)}
     return [m for m in mentions if m.start not in toward and not any(a <= m.start < b for a, b in blocked)
             and not text.startswith(CITING, m.end)]
@@ -150,9 +149,9 @@ def _recipient_phrases(text: str, rules: Rules) -> list[tuple[int, int]]:
     return spans
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+def _quoted_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     spans = []
-    for opener, closer in QUOTES.items():
+    for opener, closer in rules.quotes:
         for m in re.finditer(f"{opener}[^{closer}]*{closer}", text):
             spans.append(m.span())
     return spans

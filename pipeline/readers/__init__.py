@@ -151,6 +151,3 @@ def _zip_kind(path: Path) -> str | None:
         return ".odt"
     return ".zip"
 
-
-def is_supported(path: Path) -> bool:
-    return path.suffix.lower() in READERS

@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml.html import HtmlElement as Element
+
 from ..errors import UnreadableFile
 from ..model import BlockKind, Format, RawBlock, RawDocument
 from .html_blocks import (
     BLOCK_TAGS,
     HEADINGS,
     WHITESPACE,
-    Element,
     Piece,
     is_attachment_link,
     is_layout_table,

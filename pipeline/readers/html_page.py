@@ -7,9 +7,9 @@ import re
 
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import HtmlElement as Element
 
 from ..errors import UnreadableFile
-from .html_blocks import Element
 
 log = logging.getLogger(__name__)
 

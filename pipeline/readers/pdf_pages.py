@@ -156,7 +156,7 @@ def _size(raw: ctypes.c_void_p, k: int, rotation: int) -> float:
     matrix = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFText_GetMatrix(raw, k, matrix):
         return 0.0
-    return pdfium_c.FPDFText_GetFontSize(raw, k) * _upright_scale(matrix, rotation)
+    return float(pdfium_c.FPDFText_GetFontSize(raw, k)) * _upright_scale(matrix, rotation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +194,7 @@ def _upright_scale(m: pdfium_c.FS_MATRIX, rotation: int) -> float:
         straight, turned = turned, straight
     if turned > UPRIGHT_SKEW * straight:
         return 0.0
-    return abs(m.a * m.d - m.b * m.c) ** 0.5
+    return float(abs(m.a * m.d - m.b * m.c) ** 0.5)
 
 
 def _edges(page: pdfium.PdfPage, frame: _Frame) -> list[Edge]:
