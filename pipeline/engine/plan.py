@@ -8,6 +8,7 @@ import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..names import for_people, unique_source
 from .state import FileState
 
 HASH_CHUNK = 1 << 20
@@ -111,8 +112,10 @@ def file_hash(path: Path) -> str:
 
 def stat_all(paths: list[Path], inbox: Path) -> list[Found]:
     """Size and time of every file; a file gone since it was listed is left out, a link that leads
-    nowhere (loops, or to nothing) is kept with the link's own size and time, for an error row."""
+    nowhere (loops, or to nothing) is kept with the link's own size and time, for an error row. A file is
+    known by its path in the inbox as people read it (names.for_people: a GBK name is decoded, not a crash)."""
     out = []
+    taken: set[str] = set()
     for path in paths:
         try:
             st = os.stat(path)
@@ -121,5 +124,7 @@ def stat_all(paths: list[Path], inbox: Path) -> list[Found]:
                 st = os.lstat(path)
             except OSError:
                 continue
-        out.append(Found(path, path.relative_to(inbox).as_posix(), st.st_size, st.st_mtime_ns))
+        source = unique_source(for_people(path.relative_to(inbox).as_posix()), taken)
+        taken.add(source)
+        out.append(Found(path, source, st.st_size, st.st_mtime_ns))
     return out

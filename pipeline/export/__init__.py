@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -21,15 +20,15 @@ from ..dataset import (
     columns_of,
     tables_of,
 )
+from ..names import file_stems
 from .calendar import write_ics
-from .checklists import ALL, COLUMNS, Horizon, checklists
+from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, checklists
 from .forked import beside
 from .report import write_report
 from .tables import as_text, atomic_bytes, read_tables, write_csv, write_tables
 from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "ics", "json")
-FILENAME_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 STAGE_PREFIX = ".export."  # the folder a run writes its outputs into before moving them into place
 
 
@@ -83,14 +82,15 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
     folder = dest or out_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
-        path = folder / f"checklists{'-' + file_name(org) if org else ''}.xlsx"
+        path = folder / f"checklists{'-' + file_names([org])[org] if org else ''}.xlsx"
         write_xlsx(path, lists)
         return [path]
     written = []
+    stems = file_names(list(lists))
     for name, rows in lists.items():
         if name == ALL and org is None and fmt == "ics":
             continue  # one calendar per organisation; the "all" list would repeat them
-        path = folder / f"{file_name(name)}.{fmt}"
+        path = folder / f"{stems[name]}.{fmt}"
         _write_one(path, fmt, name, rows)
         written.append(path)
     return written
@@ -123,18 +123,18 @@ def _write_one(path: Path, fmt: str, name: str, rows: list[Row]) -> None:
 def write_checklist_folder(folder: Path, lists: dict[str, list[Row]]) -> None:
     """checklists/<organisation>.csv for every organisation; files of organisations gone are removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = {f"{file_name(org)}.csv" for org in lists if org != ALL}
-    for org, rows in lists.items():
-        if org != ALL:
-            write_csv(folder / f"{file_name(org)}.csv", list(COLUMNS), rows)
+    stems = file_names([org for org in lists if org != ALL])
+    wanted = {f"{stem}.csv" for stem in stems.values()}
+    for org, stem in stems.items():
+        write_csv(folder / f"{stem}.csv", list(COLUMNS), lists[org])
     for stale in folder.glob("*.csv"):
         if stale.name not in wanted:
             stale.unlink()
 
 
-def file_name(org: str) -> str:
-    """An organisation's name made safe as a file name on every system."""
-    return FILENAME_BAD.sub("_", org).strip(" .")[:100] or "unassigned"
+def file_names(orgs: list[str]) -> dict[str, str]:
+    """Organisations' names made safe as file names on every system, one each (names.file_stems)."""
+    return file_stems(orgs, UNASSIGNED)
 
 
-__all__ = ["FORMATS", "Horizon", "Snapshot", "export", "export_checklists", "file_name", "tables_of", "write_csv"]
+__all__ = ["FORMATS", "Horizon", "Snapshot", "export", "export_checklists", "file_names", "tables_of", "write_csv"]

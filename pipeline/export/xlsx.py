@@ -1,17 +1,16 @@
 """Checklists -> checklists.xlsx: an "all" sheet and a sheet per organisation, ready to work in."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from ..dataset import Row
+from ..names import sheet_titles
 from .checklists import ALL, COLUMNS, UNASSIGNED
 from .safe import neutralise
 from .tables import atomic
 
-SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 WIDTHS = {"due_date": 12, "due_time": 8, "what": 28, "how_much": 12, "to_whom": 16, "how": 30, "evidence": 60,
           "source": 28, "page": 6, "kind": 11, "per": 10, "recurrence": 24, "window": 22, "section": 30,
           "flags": 16, "overdue": 9, "req_id": 24, "done": 8, "organization": 18}
@@ -28,7 +27,7 @@ def write_xlsx(path: Path, lists: dict[str, list[Row]]) -> None:
                                               "strings_to_numbers": False})
         styles = {"head": book.add_format({"bold": True}), "date": book.add_format({"num_format": "yyyy-mm-dd"}),
                   "overdue": book.add_format({"bg_color": f"#{OVERDUE_FILL}"})}
-        for title, org in zip(sheet_names(orgs), orgs):
+        for title, org in zip(sheet_titles(orgs, UNASSIGNED), orgs):
             columns = (("organization",) if org == ALL else ()) + COLUMNS
             _fill(book.add_worksheet(title), columns, lists.get(org, []), styles)
         book.close()
@@ -78,16 +77,3 @@ def _cells(sheet, columns: tuple[str, ...], rows: list[Row], date_style) -> None
 def _letter(index: int) -> str:
     from xlsxwriter.utility import xl_col_to_name
     return str(xl_col_to_name(index))
-
-
-def sheet_names(orgs: list[str]) -> list[str]:
-    """Excel sheet titles: at most 31 characters, no []:*?/\\, unique."""
-    names: list[str] = []
-    for org in orgs:
-        base = SHEET_BAD.sub("_", org)[:31] or UNASSIGNED
-        name, n = base, 2
-        while name.lower() in (x.lower() for x in names):
-            name = f"{base[:28]}~{n}"
-            n += 1
-        names.append(name)
-    return names

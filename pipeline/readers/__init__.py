@@ -7,7 +7,7 @@ import os
 import stat
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import UnreadableFile, UnsupportedFormat
 from ..limits import Limits
@@ -102,14 +102,12 @@ def read(path: Path, source: str, limits: Limits | None = None) -> RawDocument:
 def _inside_inbox(path: Path, source: str) -> None:
     """A symbolic link in the inbox that leads out of it is not followed: anyone who can drop a file could
     otherwise put any file the run can read (a password file, another office's papers) into the outputs.
-    The inbox is `path` without `source`, the path relative to it."""
-    whole = path.as_posix()
-    if whole == source:
-        inbox = Path(".")
-    elif whole.endswith("/" + source):
-        inbox = Path(whole[: -len(source) - 1] or "/")
-    else:
+    The inbox is `path` without as many parts as `source`, the path relative to it (the same parts,
+    decoded for people where the file system holds other bytes)."""
+    depth = len(PurePosixPath(source).parts)
+    if not 0 < depth <= len(path.parts):
         return
+    inbox = path.parents[depth - 1] if depth <= len(path.parents) else Path(".")
     try:
         target, root = path.resolve(), inbox.resolve()
     except (OSError, RuntimeError):  # a loop: opening the file says so
