@@ -6,11 +6,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
+from pipeline.export.report import segments
 
 from .bad.make_bad import HOSTILE_HTML
 from .conftest import SAMPLES
@@ -122,3 +126,21 @@ def test_report_runs_no_script_from_a_web_page(browser, report: Path) -> None:  
         links = [a.get_attribute("href") or "" for a in page.find_elements(By.TAG_NAME, "a")]
         assert not [h for h in links if h.lower().startswith("javascript:")]
     assert "请各党支部于6月30日前将学习计划报送机关党委" in page.find_element(By.CSS_SELECTOR, ".notice-text").text
+
+
+def _segments_by_scan(text: str, rows: list[dict[str, object]]) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """The report's pieces as first written: every row looked at for every piece (quadratic)."""
+    spans = [(int(str(r["char_start"] or 0)), int(str(r["char_end"] or 0)), str(r["req_id"])) for r in rows]
+    cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
+    return [(text[a:b], tuple(dict.fromkeys(i for s, e, i in spans if s <= a and b <= e)),
+             tuple(dict.fromkeys(i for s, _, i in spans if s == a))) for a, b in pairwise(cuts)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60), st.sampled_from("abcde")), max_size=25))
+def test_report_pieces_are_those_of_a_scan_of_every_row(spans: list[tuple[int, int, str]]) -> None:
+    """The sweep gives the pieces the quadratic scan gave, overlaps, empty and reversed spans included."""
+    text = "通知" * 25
+    rows: list[dict[str, object]] = [{"char_start": s, "char_end": e, "req_id": f"d-{i}"} for s, e, i in spans]
+    got = [(p.text, p.rows, p.starts) for p in segments(text, rows)]  # type: ignore[arg-type]
+    assert got == _segments_by_scan(text, rows)

@@ -60,14 +60,24 @@ def write_report(folder: Path, tables: dict[str, Table], texts: dict[str, str], 
 
 
 def segments(text: str, rows: list[Row]) -> list[Segment]:
-    """The text cut at every clause boundary, each piece with the rows that cover it."""
+    """The text cut at every clause boundary, each piece with the rows that cover it (in the rows' order) and
+    the rows that start there. One sweep over the cuts, the rows covering the current piece kept as they
+    start and end: a notice of 100,000 rows takes seconds, not the hours a scan of every row per piece did."""
     spans = [(int(str(r["char_start"] or 0)), int(str(r["char_end"] or 0)), str(r["req_id"])) for r in rows]
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
+    by_start: dict[int, list[int]] = {}
+    by_end: dict[int, list[int]] = {}
+    for n, (s, e, _) in enumerate(spans):
+        by_start.setdefault(s, []).append(n)
+        by_end.setdefault(e, []).append(n)
+    active: set[int] = set()
     out = []
     for start, end in pairwise(cuts):
-        covering = tuple(i for s, e, i in spans if s <= start and end <= e)
-        starting = tuple(i for s, _, i in spans if s == start)
-        out.append(Segment(text[start:end], tuple(dict.fromkeys(covering)), tuple(dict.fromkeys(starting))))
+        active.difference_update(by_end.get(start, ()))
+        active.update(n for n in by_start.get(start, ()) if spans[n][1] > start)
+        covering = tuple(dict.fromkeys(spans[n][2] for n in sorted(active)))
+        starting = tuple(dict.fromkeys(spans[n][2] for n in by_start.get(start, ())))
+        out.append(Segment(text[start:end], covering, starting))
     return out
 
 
