@@ -69,6 +69,20 @@ def test_incremental_touch_reprocesses_nothing(inbox: Path, tmp_path: Path) -> N
     assert outputs(out) == before
 
 
+def test_incremental_deleted_outputs_are_written_again(inbox: Path, tmp_path: Path) -> None:
+    """Outputs someone deleted come back at the next run, though no file changed (issue 21)."""
+    out = tmp_path / "out"
+    run(inbox, out)
+    before = outputs(out)
+    for name in ("requirements.parquet", "notices.db", "checklists.xlsx"):
+        (out / name).unlink()
+    shutil.rmtree(out / "report")
+    summary = run(inbox, out)
+    assert (summary.new, summary.changed, summary.unchanged, summary.exported) == (0, 0, 5, True)
+    assert set(outputs(out)) == set(before)
+    assert outputs(out)["requirements.csv"] == before["requirements.csv"]
+
+
 def test_incremental_edit_changes_only_that_file(inbox: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(inbox, out)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
-from ..export import export
+from ..export import export, outputs
 from ..export.checklists import ALL, Horizon, horizon, upcoming
 from ..export.links import link_documents
 from ..model import DocumentRecord, FileResult, Format, RunSummary, Status
@@ -105,7 +105,10 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_
     """Record the run; write the outputs when something changed (or a run died before writing them), with
     `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step."""
     stamp = f"{span.today}+{span.until}+{versions}"
-    needed = state.get("dirty") == "1" or state.get("exported") != stamp or not (out_dir / "documents.csv").exists()
+    missing = [name for name in outputs() if not (out_dir / name).exists()]
+    if missing and state.get("exported"):
+        log.warning("outputs missing, written again: %s", ", ".join(missing))
+    needed = state.get("dirty") == "1" or state.get("exported") != stamp or bool(missing)
     snapshot = state.snapshot() if needed else None
     if snapshot is not None:
         link_documents(snapshot.rows["documents"], snapshot.texts, rules)

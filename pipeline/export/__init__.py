@@ -60,6 +60,12 @@ def _put(path: Path, target: Path) -> None:
         os.replace(path, target)
 
 
+def outputs() -> list[str]:
+    """What `export` writes into the output folder, by name: a run that finds one missing writes them again."""
+    return [f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")] + [
+        "notices.db", "changes.csv", "checklists.xlsx", "checklists", "report/index.html"]
+
+
 def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
     tables = {name: (columns_of(name), snapshot.rows[name]) for name in TABLES}
     history: dict[str, Table] = {"runs": (RUN_COLUMNS, [asdict(r) for r in snapshot.runs]),
@@ -137,4 +143,4 @@ def file_names(orgs: list[str]) -> dict[str, str]:
     return file_stems(orgs, UNASSIGNED)
 
 
-__all__ = ["FORMATS", "Horizon", "Snapshot", "export", "export_checklists", "file_names", "tables_of", "write_csv"]
+__all__ = ["FORMATS", "Horizon", "Snapshot", "export", "export_checklists", "file_names", "outputs", "tables_of", "write_csv"]
