@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -81,6 +82,28 @@ def test_incremental_deleted_outputs_are_written_again(inbox: Path, tmp_path: Pa
     assert (summary.new, summary.changed, summary.unchanged, summary.exported) == (0, 0, 5, True)
     assert set(outputs(out)) == set(before)
     assert outputs(out)["requirements.csv"] == before["requirements.csv"]
+
+
+def test_incremental_damaged_state_is_rebuilt_and_keeps_the_history(inbox: Path, tmp_path: Path) -> None:
+    """A state database that is no database any more is moved aside and rebuilt by reading the inbox again;
+    the run history the last outputs hold comes back, and the tables are those of a clean run (issue 21)."""
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    run(inbox, out)
+    run(inbox, out)  # nothing changed: its record is in the state only, not yet in the outputs
+    with sqlite3.connect(out / "notices.db") as con:
+        written = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+    state = out / ".notices" / "state.db"
+    for extra in (".notices/state.db-wal", ".notices/state.db-shm"):
+        (out / extra).unlink(missing_ok=True)
+    state.write_bytes(b"\x00garbage, not a database" * 200)
+    summary = run(inbox, out)
+    assert (summary.new, summary.failed, summary.exported) == (5, 0, True)
+    assert [p.name for p in state.parent.glob("state.db.damaged-*")]
+    with sqlite3.connect(out / "notices.db") as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (written + 1,)
+    run(inbox, clean)
+    assert _rows(out, "requirements") == _rows(clean, "requirements")
+    assert _rows(out, "documents") == _rows(clean, "documents")
 
 
 def test_incremental_edit_changes_only_that_file(inbox: Path, tmp_path: Path) -> None:

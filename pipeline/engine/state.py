@@ -3,6 +3,8 @@ its result rows, the run history and what changed; stored per batch in one trans
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime
@@ -14,6 +16,8 @@ from ..model import ErrorRecord, FileResult, Stage
 
 if TYPE_CHECKING:
     from .plan import Found
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 RUN_FIELDS = fields(RunRecord)
@@ -74,11 +78,34 @@ class State:
     def __init__(self, out_dir: Path) -> None:
         folder = state_dir(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        self.con = sqlite3.connect(folder / "state.db", timeout=60)
+        path = folder / "state.db"
+        con = _sound(path)
+        repaired = con is None
+        if con is None:  # damaged: moved aside, and this run reads the inbox again into a new one
+            aside = _move_aside(path)
+            log.warning("the run state %s was damaged; kept as %s, every file is read again", path, aside.name)
+            con = sqlite3.connect(path, timeout=60)
+        self.con: sqlite3.Connection = con
         self.con.execute("PRAGMA journal_mode=WAL")
         self.con.executescript(SCHEMA)
         self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         self.con.commit()
+        if repaired:
+            self._history_from(out_dir / "notices.db")
+
+    def _history_from(self, written: Path) -> None:
+        """The run history the last outputs hold (notices.db's runs and changes, in the state's column order),
+        so that a rebuilt state keeps it."""
+        try:
+            old = sqlite3.connect(f"file:{written}?mode=ro", uri=True)
+            runs = old.execute("SELECT * FROM runs").fetchall()
+            changes = old.execute("SELECT * FROM changes").fetchall()
+            old.close()
+        except sqlite3.Error:
+            return  # no outputs yet, or they are damaged too: the history starts again
+        with self.con:
+            self.con.executemany(f"INSERT INTO runs VALUES ({','.join('?' * len(RUN_FIELDS))})", runs)
+            self.con.executemany("INSERT INTO changes VALUES (?,?,?,?)", changes)
 
     def __enter__(self) -> Self:
         return self
@@ -198,6 +225,29 @@ class State:
 
     def changes(self) -> list[ChangeRecord]:
         return [ChangeRecord.of_row(row) for row in self.con.execute("SELECT * FROM changes ORDER BY run, source")]
+
+
+def _sound(path: Path) -> sqlite3.Connection | None:
+    """The state database at `path` opened, or None when it is damaged (not a database, or failing SQLite's
+    quick check)."""
+    con = sqlite3.connect(path, timeout=60)
+    try:
+        if con.execute("PRAGMA quick_check").fetchone() == ("ok",):
+            return con
+    except sqlite3.DatabaseError:
+        pass
+    con.close()
+    return None
+
+
+def _move_aside(path: Path) -> Path:
+    """Move a damaged database (with its journal files) to state.db.damaged-<time>, for whoever looks into it."""
+    aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            os.replace(part, Path(f"{aside}{suffix}"))
+    return aside
 
 
 def with_marks(row: Row, state: FileState | None, table: str) -> Row:
