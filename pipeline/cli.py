@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from .model import RunSummary
 
 OK, BROKEN, USAGE, FILE_ERRORS = 0, 1, 2, 3
+log = logging.getLogger(__name__)
 DEFAULT_INBOX = Path("samples")
 DEFAULT_OUT = Path("output")
 
@@ -188,8 +190,21 @@ def _run(args: argparse.Namespace) -> int:
                                                          fail_fast=args.fail_fast), rules, progress.update)
     except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
         return _broken(exc, with_hint=not isinstance(exc, RuleError))
+    except (OSError, sqlite3.Error) as exc:
+        return _output_broken(exc, args.out)
     _print_summary(summary)
     return FILE_ERRORS if summary.failed else OK
+
+
+def _output_broken(exc: OSError | sqlite3.Error, out: Path) -> int:
+    """The outputs or the run state cannot be written: one line with the cause and what to do, exit 1; the
+    traceback goes to the log file only. Any other failure is a bug and is raised as it is."""
+    from .errors import output_problem
+    problem = output_problem(exc, out)
+    if problem is None:
+        raise exc
+    log.info("%s", problem.reason, exc_info=exc)
+    return _broken(problem, with_hint=True)
 
 
 def _broken(exc: Exception, with_hint: bool) -> int:
@@ -209,14 +224,16 @@ def _watch(args: argparse.Namespace) -> int:
     if problem:
         print(f"notices: error: {problem}", file=sys.stderr)
         return USAGE
-    log_to_file(args.out)
 
     def run_once() -> RunSummary:
         return run(args.inbox, args.out, _options(args), args.rules)
     try:
+        log_to_file(args.out)
         watch(args.inbox, run_once, WatchOptions(args.settle, args.max_runs, args.idle_timeout), _print_summary)
     except (RuleError, RunBusy, ServiceError, MissingTool) as exc:
         return _broken(exc, with_hint=not isinstance(exc, RuleError))
+    except (OSError, sqlite3.Error) as exc:
+        return _output_broken(exc, args.out)
     except KeyboardInterrupt:
         pass
     return OK

@@ -1,6 +1,10 @@
 """The errors stages raise; each message says which file, what is wrong and what to do."""
 from __future__ import annotations
 
+import errno
+import sqlite3
+from pathlib import Path
+
 
 class PipelineError(Exception):
     """Base class. `hint` says what the user can do about it."""
@@ -50,3 +54,33 @@ class RuleError(PipelineError):
 class ServiceError(PipelineError):
     """A service the run was pointed at (a Dask scheduler, a PostgreSQL server) cannot be used as it is:
     unreachable, without workers, or with workers that run another version of the pipeline or the rules."""
+
+
+class OutputProblem(PipelineError):
+    """The output folder or the run state cannot be written: a full disk, a read-only folder, a file where
+    the folder should be, a state database another program holds."""
+
+
+# errno -> what is wrong with the output folder, and what to do (the previous outputs stay as they were)
+OUTPUT_CAUSES = {
+    errno.ENOSPC: ("the disk of {out} is full", "free some space, or give -o a folder on another disk, and run again"),
+    errno.EDQUOT: ("the disk quota for {out} is used up", "free some space, or give -o another folder"),
+    errno.EROFS: ("{out} is on a read-only file system", "give -o a folder you can write to"),
+    errno.EACCES: ("no permission to write in {out}", "give -o a folder you can write to, or change its permissions"),
+    errno.EPERM: ("no permission to write in {out}", "give -o a folder you can write to, or change its permissions"),
+    errno.ENOTDIR: ("{out} is not a folder", "give -o a folder (it is made when missing)"),
+    errno.EEXIST: ("{out} is not a folder", "give -o a folder (it is made when missing)"),
+}
+
+
+def output_problem(exc: BaseException, out: Path) -> OutputProblem | None:
+    """The one-line cause of a failure to write the outputs or the run state, or None for another failure."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return OutputProblem(f"the run state in {out / '.notices'} is locked by another program",
+                             "close the program that holds it (a database browser, a copy in progress) and run again")
+    if isinstance(exc, sqlite3.DatabaseError) and "disk" in str(exc):
+        return OutputProblem(*(part.format(out=out) for part in OUTPUT_CAUSES[errno.ENOSPC]))
+    if isinstance(exc, OSError) and exc.errno in OUTPUT_CAUSES:
+        reason, hint = OUTPUT_CAUSES[exc.errno]
+        return OutputProblem(reason.format(out=out), hint)
+    return None

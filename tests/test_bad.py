@@ -203,8 +203,9 @@ def _outputs(out: Path) -> dict[str, str]:
 
 
 def test_bad_failed_export_leaves_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A run that fails while writing its outputs (here: the disk fills up at the report) leaves every
-    previous output as it was; the next run writes them all."""
+    """A run that fails while writing its outputs (here: the disk fills up at the report) ends with one line
+    and exit 1 (issue 21; it raised the OSError before), leaves every previous output as it was, and the next
+    run writes them all."""
     from pipeline import export
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -217,8 +218,7 @@ def test_bad_failed_export_leaves_previous_outputs(tmp_path: Path, monkeypatch: 
     def full_disk(*args: object) -> None:
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(export, "write_report", full_disk)
-    with pytest.raises(OSError, match="No space left"):
-        main(["run", str(inbox), "-o", str(out), "--today", TODAY])
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY]) == 1
     assert _outputs(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".export")] == []
     monkeypatch.undo()

@@ -170,3 +170,62 @@ def test_cli_engine_options_checked_alike(tmp_path: Path, capsys: pytest.Capture
     assert main([command, str(SAMPLES), "-o", str(tmp_path / "out"), *extra]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_output_that_is_a_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o naming a file: one line with the cause and what to do, exit 1, no traceback (issue 21)."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("关于报送材料的通知\n\n请于6月30日前报送。\n", encoding="utf-8")
+    out.write_text("a file, not a folder", encoding="utf-8")
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY, "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"notices: error: {out} is not a folder -- give -o a folder (it is made when missing)\n"
+
+
+def test_cli_full_disk_is_one_line_and_keeps_the_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills while the outputs are written: one line, exit 1, the previous outputs as they were,
+    the traceback in the log file only (issue 21)."""
+    import errno
+
+    from pipeline.export import tables
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("关于报送材料的通知\n\n请于6月30日前报送。\n", encoding="utf-8")
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY, "--workers", "1"]) == 0
+    before = (out / "requirements.csv").read_bytes()
+    (inbox / "b.txt").write_text("关于报送总结的通知\n\n请于7月30日前报送。\n", encoding="utf-8")
+    capsys.readouterr()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(tables, "atomic_bytes", full)
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY, "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(f"notices: error: the disk of {out} is full -- free some space, or give -o a folder on "
+                        "another disk, and run again\n") and "Traceback" not in err
+    assert (out / "requirements.csv").read_bytes() == before
+    assert "Traceback" in (out / "logs" / "notices.log").read_text(encoding="utf-8")
+
+
+def test_cli_state_held_by_another_program_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from pipeline.engine import state
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("关于报送材料的通知\n\n请于6月30日前报送。\n", encoding="utf-8")
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY, "--workers", "1"]) == 0
+    (inbox / "b.txt").write_text("关于报送总结的通知\n\n请于7月30日前报送。\n", encoding="utf-8")
+    capsys.readouterr()
+    monkeypatch.setattr(state, "LOCK_WAIT", 0.2)
+    holder = sqlite3.connect(out / ".notices" / "state.db")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert main(["run", str(inbox), "-o", str(out), "--today", TODAY, "--workers", "1"]) == 1
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "is locked by another program -- close the program that holds it" in capsys.readouterr().err

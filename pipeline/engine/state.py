@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
+LOCK_WAIT = 15.0  # seconds a run waits for a state database another program holds, then says so
 RUN_FIELDS = fields(RunRecord)
 STATE_DIR = ".notices"
 SCHEMA = """
@@ -84,7 +85,7 @@ class State:
         if con is None:  # damaged: moved aside, and this run reads the inbox again into a new one
             aside = _move_aside(path)
             log.warning("the run state %s was damaged; kept as %s, every file is read again", path, aside.name)
-            con = sqlite3.connect(path, timeout=60)
+            con = sqlite3.connect(path, timeout=LOCK_WAIT)
         self.con: sqlite3.Connection = con
         self.con.execute("PRAGMA journal_mode=WAL")
         self.con.executescript(SCHEMA)
@@ -230,7 +231,7 @@ class State:
 def _sound(path: Path) -> sqlite3.Connection | None:
     """The state database at `path` opened, or None when it is damaged (not a database, or failing SQLite's
     quick check)."""
-    con = sqlite3.connect(path, timeout=60)
+    con = sqlite3.connect(path, timeout=LOCK_WAIT)
     try:
         if con.execute("PRAGMA quick_check").fetchone() == ("ok",):
             return con
