@@ -98,8 +98,7 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values) and not _inside(q.start, cases)]
     pers = _pers(text, values, ctx.rules)
     cited = _cited_spans(text, ctx.rules) + _option_spans(text, ctx.rules)
-    anchors = [v for v in values if (_is_anchor(v, ctx) or _is_phase(text, v, ctx)) and not _inside(v.char_start, cited)
-               and not _is_fact(text, v, ctx.rules) and not (_is_aside(text, v, ctx.rules) and not _is_phase(text, v, ctx))]
+    anchors = [v for v in values if _is_dated_duty(text, v, cited, ctx)]
     groups = _groups(clause, anchors, quantities, pers, ctx.rules)
     emails = _emails(text, ctx.rules)
     if emails and not any(g.times for g in groups):
@@ -119,6 +118,14 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
             mentions, fallback = named = named or parties_of()
             rows.append(_finish(row, clause, (start, end, anchor, sentence), mentions, fallback, emails, ctx))
     return rows
+
+
+def _is_dated_duty(text: str, value: TimeValue, cited: list[tuple[int, int]], ctx: Context) -> bool:
+    """A time value that dates a row: not in a cited title, a list of options or a document's history; a
+    phase of a plan, or an anchor that is no aside."""
+    if _inside(value.char_start, cited) or _is_fact(text, value, ctx.rules):
+        return False
+    return _is_phase(text, value, ctx) or (_is_anchor(value, ctx) and not _is_aside(text, value, ctx.rules))
 
 
 def _is_anchor(value: TimeValue, ctx: Context) -> bool:

@@ -12,9 +12,9 @@ _MATCHERS: dict[int, tuple[Rules, tuple[re.Pattern[str], dict[str, Unit]]]] = {}
 NUMBER = r"\d+(?:\.\d+)?"
 SENTENCE_END = re.compile(r"[。;!?]")  # normalised text: ASCII punctuation but the full stop
 BOUND_JOINERS = " ,;、且并"  # what may stand between the two bounds of one range
-PREFIX_GAP = 12
-EACH_SPAN = 8
-PEOPLE = "people"  # the unit kind of 名, 人, 位  # 每 + a kind of 1-3 characters + 人数为  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
+PREFIX_GAP = 12  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
+EACH_SPAN = 8  # 每 + a kind of 1-3 characters + 人数为
+PEOPLE = "people"  # the unit kind of 名, 人, 位
 
 
 @dataclass(frozen=True, slots=True)
