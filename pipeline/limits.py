@@ -27,6 +27,8 @@ class Limits:
     max_unpacked_mb: int = 500  # everything a Word or Excel file (a zip) unpacks to
     max_seconds: int = 900  # reading and processing one file
     max_memory_mb: int = 3072  # address space one worker process may add while reading its files
+    max_clauses: int = 20000  # sentences of one notice, before any is read for duties
+    max_requirements: int = 5000  # duties found in one notice
 
 
 def parse_limits(data: object, problems: list[str], file: str = "limits.yaml") -> Limits:

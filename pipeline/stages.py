@@ -12,7 +12,7 @@ from .doctype import classify
 from .errors import PipelineError
 from .extract import Context, extract
 from .extract.tasks import extract_tasks
-from .limits import out_of_memory, time_limit
+from .limits import out_of_memory, over_limit, time_limit
 from .metadata import extract_metadata, reference_date
 from .model import (
     DocMeta,
@@ -76,6 +76,7 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     if doc_type.has_requirements():  # a form, a news item or a README is read for its metadata only
         tracker.stage = Stage.segment
         clauses = segment(doc, rules)
+        _within(len(clauses), rules.limits.max_clauses, "max_clauses", raw.source, "sentences")
         tracker.stage = Stage.extract
         tasks, task_blocks = extract_tasks(doc, rules, ref, issuer)
         read_apart, (title_start, title_end) = table_blocks | task_blocks, meta.title_span
@@ -85,12 +86,20 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
         units = [m.name for m in named if m.label == ORG]
         addressee = units[0] if units else "" if named else meta.addressee  # people addressed are no unit
         requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer), tasks)
+        _within(len(requirements), rules.limits.max_requirements, "max_requirements", raw.source, "duties")
     as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
     items = [replace(i, as_of=i.as_of or as_of, lead_org=canonical(i.lead_org, rules),
                      partner_orgs=tuple(canonical(p, rules) for p in i.partner_orgs)) for i in items]
     record = replace(_record(raw, doc.doc_id, replace(meta, as_of=as_of, issuer=issuer.name)), doc_type=doc_type,
                      error="" if doc_type.has_requirements() else NOT_A_NOTICE[doc_type])
     return FileResult(document=record, requirements=tuple(requirements), progress=tuple(items), text=doc.text)
+
+
+def _within(count: int, limit: int, name: str, source: str, what: str) -> None:
+    """OverLimit naming `name` when one notice has more `what` than `limit`: a data dump or a runaway file
+    ends in one error row, not in hours of work while the run holds its lock."""
+    if count > limit:
+        raise over_limit(name, source, f"the notice has {count} {what}, more than {limit}")
 
 
 def _record(raw: RawDocument, doc_id: str, meta: DocMeta) -> DocumentRecord:

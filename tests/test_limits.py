@@ -60,7 +60,8 @@ def test_limits_broken_file_lists_every_problem(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     (rules / "limits.yaml").write_text("limits: {max_file_mb: 0, max_pages: many, max_seconds: 60, "
-                                       "max_memory_mb: 1024, max_unpacked_mb: 10, max_files: 3}\n", encoding="utf-8")
+                                       "max_memory_mb: 1024, max_unpacked_mb: 10, max_clauses: 100, "
+                                       "max_requirements: 10, max_files: 3}\n", encoding="utf-8")
     with pytest.raises(RuleError) as caught:
         load_rules(rules)
     assert caught.value.problems == ["limits.yaml: limits.max_file_mb: expected a positive whole number",
@@ -201,3 +202,14 @@ def _small_batches(parallel):  # type: ignore[no-untyped-def]
         return parallel(rules, workers, fail_fast, batch_size=1)
     return one_file_batches
 
+
+
+@pytest.mark.parametrize("limit, name", [("max_clauses", "sentences"), ("max_requirements", "duties")])
+def test_limits_sentences_and_duties_of_one_notice(inbox: Path, tmp_path: Path, rules: Rules, limit: str,
+                                                   name: str) -> None:
+    """A data dump in one line (every sentence a duty) ends in one error row naming the limit (issue 21)."""
+    (inbox / "m_dump.txt").write_text("关于报送材料的通知\n\n" + "请于6月30日前报送材料。" * 600 + "\n", encoding="utf-8")
+    summary = run(inbox, tmp_path / "out", _with(rules, **{limit: 300}), today=AS_OF)
+    assert (summary.files, summary.failed) == (3, 1)
+    error = _only_error(tmp_path / "out", "m_dump.txt", limit)
+    assert "more than 300" in error["reason"] and name in error["reason"]
