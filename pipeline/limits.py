@@ -29,6 +29,8 @@ class Limits:
     max_memory_mb: int = 3072  # address space one worker process may add while reading its files
     max_clauses: int = 20000  # sentences of one notice, before any is read for duties
     max_requirements: int = 5000  # duties found in one notice
+    max_sheet_rows: int = 20000  # filled rows of one sheet
+    max_sheet_columns: int = 200  # filled columns of one sheet
 
 
 def parse_limits(data: object, problems: list[str], file: str = "limits.yaml") -> Limits:

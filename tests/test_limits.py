@@ -61,7 +61,8 @@ def test_limits_broken_file_lists_every_problem(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "rules", rules)
     (rules / "limits.yaml").write_text("limits: {max_file_mb: 0, max_pages: many, max_seconds: 60, "
                                        "max_memory_mb: 1024, max_unpacked_mb: 10, max_clauses: 100, "
-                                       "max_requirements: 10, max_files: 3}\n", encoding="utf-8")
+                                       "max_requirements: 10, max_sheet_rows: 10, max_sheet_columns: 10, "
+                                       "max_files: 3}\n", encoding="utf-8")
     with pytest.raises(RuleError) as caught:
         load_rules(rules)
     assert caught.value.problems == ["limits.yaml: limits.max_file_mb: expected a positive whole number",
@@ -213,3 +214,37 @@ def test_limits_sentences_and_duties_of_one_notice(inbox: Path, tmp_path: Path, 
     assert (summary.files, summary.failed) == (3, 1)
     error = _only_error(tmp_path / "out", "m_dump.txt", limit)
     assert "more than 300" in error["reason"] and name in error["reason"]
+
+
+def _workbook(path: Path, filled: int, formatted_to: int = 0) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "工作任务", "牵头单位", "完成时限"])
+    for n in range(1, filled):
+        sheet.append([n, f"任务{n}", "机关党委", "2026年12月30日"])
+    if formatted_to:
+        sheet.cell(row=formatted_to, column=1).font = Font(bold=True)  # formatted, no value
+    book.save(path)
+
+
+@pytest.mark.parametrize("filled, formatted_to, failed", [(20, 500, 0), (21, 0, 1)])
+def test_limits_sheet_rows_counted_by_content(inbox: Path, tmp_path: Path, rules: Rules, filled: int,
+                                              formatted_to: int, failed: int) -> None:
+    """A sheet past max_sheet_rows gives one error row naming the limit, never a silent cut; rows only
+    formatted (Excel keeps them far down) are no content (issue 21)."""
+    _workbook(inbox / "m_tasks.xlsx", filled, formatted_to)
+    summary = run(inbox, tmp_path / "out", _with(rules, max_sheet_rows=20), today=AS_OF)
+    assert (summary.files, summary.failed) == (3, failed)
+    if failed:
+        error = _only_error(tmp_path / "out", "m_tasks.xlsx", "max_sheet_rows")
+        assert "fills 21 rows, more than 20" in error["reason"]
+
+
+def test_limits_csv_rows(inbox: Path, tmp_path: Path, rules: Rules) -> None:
+    rows = "".join(f"{n},任务{n},机关党委,2026年12月30日\n" for n in range(1, 30))
+    (inbox / "m_tasks.csv").write_text("序号,工作任务,牵头单位,完成时限\n" + rows + "\n\n\n", encoding="utf-8")
+    summary = run(inbox, tmp_path / "out", _with(rules, max_sheet_rows=20), today=AS_OF)
+    assert (summary.files, summary.failed) == (3, 1)
+    assert "fills 30 rows, more than 20" in _only_error(tmp_path / "out", "m_tasks.csv", "max_sheet_rows")["reason"]

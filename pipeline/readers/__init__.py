@@ -54,6 +54,8 @@ READERS: dict[str, Reader] = {
     ".json": read_text,
 }
 
+SHEETS = (".xlsx", ".xls", ".csv")
+
 # First bytes of formats, so a file is read as what it is whatever its name says.
 MAGIC = ((b"%PDF", ".pdf"), (b"{\\rtf", ".rtf"), (b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"),
          (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"), (b"GIF8", ".gif"))
@@ -96,6 +98,9 @@ def read(path: Path, source: str, limits: Limits | None = None) -> RawDocument:
                                 f"convert it to one of {', '.join(sorted(READERS))}")
     if limits is not None:
         check_limits(path, source, suffix, size, limits)
+        if suffix in SHEETS:  # the one reader whose limits count its own units, rows and columns
+            from .sheet import read_sheet
+            return read_sheet(path, source, limits)
     return reader(path, source)
 
 

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import MissingTool, UnreadableFile
+from ..limits import Limits, over_limit
 from ..model import BlockKind, Format, RawBlock, RawDocument
 from .text import decode
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
     from xlrd.book import Book
     from xlrd.sheet import Sheet
 
@@ -37,7 +39,6 @@ log = logging.getLogger(__name__)
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
-MAX_ROWS, MAX_COLS = 20_000, 200  # beyond this a sheet is a data dump, not a notice or a progress table
 HEADER_CELL_MAX = 40  # characters: a header cell is a short label
 DELIMITERS = ",\t;|"
 NUMBER = re.compile(r"^[\d.,%+\-\s/:]+$")
@@ -59,17 +60,19 @@ class Grid:
     page: int | None
 
 
-def read_sheet(path: Path, source: str) -> RawDocument:
+def read_sheet(path: Path, source: str, limits: Limits | None = None) -> RawDocument:
     """A workbook or a CSV file as heading, paragraph and table blocks, sheet after sheet.
-    Raises UnreadableFile for a damaged or empty file, MissingTool for .xls without xlrd."""
+    Raises UnreadableFile for a damaged or empty file, MissingTool for .xls without xlrd, OverLimit for a
+    sheet with more filled rows or columns than `limits` allow (default: the shipped limits)."""
+    limits = limits or Limits()
     data = path.read_bytes()
     kind = _kind(data)
     if kind == "xlsx":
-        grids = _xlsx_grids(data, source)
+        grids = _xlsx_grids(data, source, limits)
     elif kind == "xls":
-        grids = _xls_grids(data, source)
+        grids = _xls_grids(data, source, limits)
     else:
-        grids = [_csv_grid(data, source)]
+        grids = [_csv_grid(data, source, limits)]
     blocks = tuple(block for grid in grids for block in sheet_blocks(grid))
     if not blocks:
         raise UnreadableFile(f"{source}: the spreadsheet holds no text", "check that the right file was saved")
@@ -162,7 +165,7 @@ def _grid(cells: list[list[str]], merges: list[tuple[int, int, int, int]], page:
 
 # --- .xlsx -----------------------------------------------------------------------------------
 
-def _xlsx_grids(data: bytes, source: str) -> list[Grid]:
+def _xlsx_grids(data: bytes, source: str, limits: Limits) -> list[Grid]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
     try:
@@ -177,7 +180,7 @@ def _xlsx_grids(data: bytes, source: str) -> list[Grid]:
         if sheet.sheet_state != "visible":
             log.info("%s: hidden sheet %s not read", source, sheet.title)
             continue
-        rows, cols = _capped(source, sheet.title, sheet.max_row, sheet.max_column)
+        rows, cols = _capped(source, sheet.title, _xlsx_filled(sheet, limits), limits)
         cells = [[_xlsx_text(cell) for cell in row]
                  for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=cols)]
         merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in sheet.merged_cells.ranges
@@ -187,11 +190,29 @@ def _xlsx_grids(data: bytes, source: str) -> list[Grid]:
     return grids
 
 
-def _capped(source: str, title: str, rows: int, cols: int) -> tuple[int, int]:
-    if rows > MAX_ROWS or cols > MAX_COLS:
-        log.warning("%s: sheet %s has %d rows and %d columns; only the first %d and %d are read",
-                    source, title, rows, cols, MAX_ROWS, MAX_COLS)
-    return min(rows, MAX_ROWS), min(cols, MAX_COLS)
+def _capped(source: str, title: str, filled: tuple[int, int], limits: Limits) -> tuple[int, int]:
+    """The rows and columns of a sheet to read: all it fills, or OverLimit naming the limit it passes (rows
+    and columns only formatted, as Excel keeps them down to row 1,048,576, are no content and not read)."""
+    rows, cols = filled
+    if rows > limits.max_sheet_rows:
+        raise over_limit("max_sheet_rows", source, f"sheet {title} fills {rows} rows, more than {limits.max_sheet_rows}")
+    if cols > limits.max_sheet_columns:
+        raise over_limit("max_sheet_columns", source,
+                         f"sheet {title} fills {cols} columns, more than {limits.max_sheet_columns}")
+    return rows, cols
+
+
+def _xlsx_filled(sheet: Worksheet, limits: Limits) -> tuple[int, int]:
+    """The last row and column of a worksheet that hold a value, looked for past the limits only (within
+    them every row is read anyway)."""
+    rows, cols = min(sheet.max_row, limits.max_sheet_rows), min(sheet.max_column, limits.max_sheet_columns)
+    for r, row in enumerate(sheet.iter_rows(min_row=rows + 1, values_only=True), start=rows + 1):
+        if any(v not in (None, "") for v in row):
+            rows = r
+    for row in sheet.iter_rows(min_col=cols + 1, max_row=rows, values_only=True):
+        last = max((c for c, v in enumerate(row, start=cols + 1) if v not in (None, "")), default=cols)
+        cols = max(cols, last)
+    return rows, cols
 
 
 def _xlsx_text(cell: Cell | MergedCell) -> str:
@@ -206,7 +227,7 @@ def _xlsx_text(cell: Cell | MergedCell) -> str:
 
 # --- .xls ------------------------------------------------------------------------------------
 
-def _xls_grids(data: bytes, source: str) -> list[Grid]:
+def _xls_grids(data: bytes, source: str, limits: Limits) -> list[Grid]:
     try:
         import xlrd
     except ImportError:
@@ -224,12 +245,24 @@ def _xls_grids(data: bytes, source: str) -> list[Grid]:
         if sheet.visibility:
             log.info("%s: hidden sheet %s not read", source, sheet.name)
             continue
-        rows, cols = _capped(source, sheet.name, sheet.nrows, sheet.ncols)
+        rows, cols = _capped(source, sheet.name, _xls_filled(sheet, limits), limits)
         cells = [[_xls_text(book, sheet, r, c) for c in range(min(cols, sheet.row_len(r)))] for r in range(rows)]
         merges = [(r0, min(r1, rows) - 1, c0, min(c1, cols) - 1)
                   for r0, r1, c0, c1 in sheet.merged_cells if r0 < rows and c0 < cols]
         grids.append(_grid(cells, merges, index + 1))
     return grids
+
+
+def _xls_filled(sheet: Sheet, limits: Limits) -> tuple[int, int]:
+    """The last row and column of an .xls sheet that hold a value, looked for past the limits only."""
+    rows, cols = min(sheet.nrows, limits.max_sheet_rows), min(sheet.ncols, limits.max_sheet_columns)
+    for r in range(rows, sheet.nrows):
+        if any(v not in (None, "") for v in sheet.row_values(r)):
+            rows = r + 1
+    for r in range(rows):
+        values = sheet.row_values(r, cols)
+        cols = max([cols] + [cols + c + 1 for c, v in enumerate(values) if v not in (None, "")])
+    return rows, cols
 
 
 def _xls_text(book: Book, sheet: Sheet, r: int, c: int) -> str:
@@ -253,7 +286,7 @@ def _xls_text(book: Book, sheet: Sheet, r: int, c: int) -> str:
 
 # --- .csv ------------------------------------------------------------------------------------
 
-def _csv_grid(data: bytes, source: str) -> Grid:
+def _csv_grid(data: bytes, source: str, limits: Limits) -> Grid:
     """A CSV table. Excel writes a merged cell's text in its first row only: an empty first-column
     cell under a filled one is taken as a vertical merge and filled, flagged."""
     text = decode(data, source)
@@ -266,7 +299,10 @@ def _csv_grid(data: bytes, source: str) -> Grid:
     except csv.Error as exc:
         raise UnreadableFile(f"{source}: the CSV file is malformed ({exc})",
                              "open it in Excel or WPS and save it again as CSV or .xlsx") from exc
-    return _fill_first_column(_drop_empty(_grid(cells[:MAX_ROWS], [], None)))
+    filled = max((r + 1 for r, row in enumerate(cells) if any(row)), default=0)
+    widest = max((len(row) for row in cells[:filled]), default=0)
+    rows, _ = _capped(source, "1", (filled, widest), limits)
+    return _fill_first_column(_drop_empty(_grid(cells[:rows], [], None)))
 
 
 def _fill_first_column(grid: Grid) -> Grid:
