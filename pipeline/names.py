@@ -73,11 +73,12 @@ def sheet_titles(names: Iterable[str], blank: str) -> list[str]:
     """Excel sheet titles for `names`, in order: at most 31 characters, none of []:*?/\\, not starting or
     ending with an apostrophe, not a reserved title, never blank (`blank` then), unique ignoring case."""
     out: list[str] = []
+    taken: set[str] = set()
     for name in names:
         base = SHEET_BAD.sub("_", name).strip("'")[:SHEET_MAX].strip("'") or blank
         if base.lower() in SHEET_RESERVED:
             base = f"{base}_"
-        out.append(_unique(base, {x.lower() for x in out}, SHEET_MAX, lower=True))
+        out.append(_unique(base, taken, SHEET_MAX))
     return out
 
 
@@ -85,19 +86,23 @@ def file_stems(names: Iterable[str], blank: str) -> dict[str, str]:
     """A file name (without its extension) for each of `names`: no character any system refuses, not taken
     for a formula, not a name Windows reserves, at most 100 characters, unique ignoring case."""
     out: dict[str, str] = {}
+    taken: set[str] = set()
     for name in names:
         base = FILE_BAD.sub("_", name).strip(" .")[:FILE_MAX] or blank
         if base.startswith(FORMULA_LEAD):
             base = f"_{base}"[:FILE_MAX]
         if WINDOWS_RESERVED.match(base):
             base = f"_{base}"
-        out[name] = _unique(base, {x.lower() for x in out.values()}, FILE_MAX, lower=True)
+        out[name] = _unique(base, taken, FILE_MAX)
     return out
 
 
-def _unique(base: str, taken: set[str], limit: int, lower: bool) -> str:
+def _unique(base: str, taken: set[str], limit: int) -> str:
+    """`base`, or `base` cut and marked ~2, ~3… when a name that differs only in case is `taken`; the name
+    given is added to `taken`."""
     name, n = base, 2
-    while (name.lower() if lower else name) in taken:
+    while name.lower() in taken:
         name = f"{base[:limit - 3]}~{n}"
         n += 1
+    taken.add(name.lower())
     return name

@@ -66,7 +66,6 @@ class Regexes:
     """The named expressions of patterns.yaml; each field is one required id."""
     sentence_end: re.Pattern[str]
     clause_sep: re.Pattern[str]
-    inline_item: re.Pattern[str]
     terminal_punct: re.Pattern[str]
     doc_number: re.Pattern[str]
     doc_number_lead: re.Pattern[str]

@@ -94,10 +94,10 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     clause that has rows: most clauses have none."""
     text = clause.text
     values = resolve(text, ctx.ref, ctx.rules.time)
-    cases = _case_spans(text, ctx.rules)
+    cases = _spans(text, ctx.rules.regexes.condition, ctx.rules.regexes.band)
     quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values) and not _inside(q.start, cases)]
     pers = _pers(text, values, ctx.rules)
-    cited = _cited_spans(text, ctx.rules) + _option_spans(text, ctx.rules)
+    cited = _cited_spans(text, ctx.rules) + _spans(text, ctx.rules.regexes.options)
     anchors = [v for v in values if _is_dated_duty(text, v, cited, ctx)]
     groups = _groups(clause, anchors, quantities, pers, ctx.rules)
     emails = _emails(text, ctx.rules)
@@ -178,15 +178,10 @@ def _cited_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     return [m.span() for m in rules.regexes.cited_title.finditer(text)]
 
 
-def _option_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
-    """Spans of lettered options (A.… B.… C.…): a date among them is a choice offered, not a duty."""
-    return [m.span() for m in rules.regexes.options.finditer(text)]
-
-
-def _case_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
-    """Spans that say when something applies (如果…时, 26%<复制比<50%): their numbers bind no one."""
-    r = rules.regexes
-    return [m.span() for pattern in (r.condition, r.band) for m in pattern.finditer(text)]
+def _spans(text: str, *patterns: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where the patterns match: lettered options (A.… B.… C.…, a choice offered, not a duty) or cases
+    (如果…时, 26%<复制比<50%: when something applies, binding no one)."""
+    return [m.span() for pattern in patterns for m in pattern.finditer(text)]
 
 
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:

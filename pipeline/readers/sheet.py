@@ -206,12 +206,13 @@ def _xlsx_filled(sheet: Worksheet, limits: Limits) -> tuple[int, int]:
     """The last row and column of a worksheet that hold a value, looked for past the limits only (within
     them every row is read anyway)."""
     rows, cols = min(sheet.max_row, limits.max_sheet_rows), min(sheet.max_column, limits.max_sheet_columns)
-    for r, row in enumerate(sheet.iter_rows(min_row=rows + 1, values_only=True), start=rows + 1):
-        if any(v not in (None, "") for v in row):
-            rows = r
-    for row in sheet.iter_rows(min_col=cols + 1, max_row=rows, values_only=True):
-        last = max((c for c, v in enumerate(row, start=cols + 1) if v not in (None, "")), default=cols)
-        cols = max(cols, last)
+    if sheet.max_row > rows:
+        for r, row in enumerate(sheet.iter_rows(min_row=rows + 1, values_only=True), start=rows + 1):
+            if any(v not in (None, "") for v in row):
+                rows = r
+    if sheet.max_column > cols:
+        for row in sheet.iter_rows(min_col=cols + 1, max_row=rows, values_only=True):
+            cols = max([cols] + [c for c, v in enumerate(row, start=cols + 1) if v not in (None, "")])
     return rows, cols
 
 
@@ -259,9 +260,9 @@ def _xls_filled(sheet: Sheet, limits: Limits) -> tuple[int, int]:
     for r in range(rows, sheet.nrows):
         if any(v not in (None, "") for v in sheet.row_values(r)):
             rows = r + 1
-    for r in range(rows):
-        values = sheet.row_values(r, cols)
-        cols = max([cols] + [cols + c + 1 for c, v in enumerate(values) if v not in (None, "")])
+    if sheet.ncols > cols:
+        for r in range(rows):
+            cols = max([cols] + [c for c, v in enumerate(sheet.row_values(r, cols), start=cols + 1) if v not in (None, "")])
     return rows, cols
 
 
