@@ -3,22 +3,27 @@ history as records, and the snapshot every output is made from. The stores (stat
 writers (export) both use it; neither imports the other."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import date, datetime, time
 from enum import Enum
-from typing import NamedTuple
+from functools import cache
+from types import NoneType, UnionType
+from typing import Any, NamedTuple, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from .model import DocumentRecord, ErrorRecord, FileResult, ProgressItem, Requirement
 
 TABLES = ("documents", "requirements", "progress", "errors")
 RECORDS = {"documents": DocumentRecord, "requirements": Requirement, "progress": ProgressItem, "errors": ErrorRecord}
-# Marks a run adds to the rows (a file removed, a copy of another file, another rendition of a notice…).
+# Marks a run adds to the rows (a file removed, a copy of another file, another rendition of a notice…):
+# FileMarks and Link below, written as the last columns of their tables.
 EXTRA_COLUMNS = {"documents": ("withdrawn", "duplicate_of", "same_as", "relates_to", "relation"),
                  "requirements": ("withdrawn",), "progress": ("withdrawn",)}
-DATE_COLUMNS = ("issued_on", "as_of", "due_date", "window_start", "window_end", "period_start", "period_end")
+LIST_SEPARATOR = ";"  # a tuple field as one cell (emails, flags, attachments, partner organisations)
 Cell = str | int | float | date | None
 Row = dict[str, Cell]
 Table = tuple[list[str], list[Row]]
+R = TypeVar("R")
 
 
 def tables_of(results: list[FileResult]) -> dict[str, Table]:
@@ -28,10 +33,10 @@ def tables_of(results: list[FileResult]) -> dict[str, Table]:
     progress = [p for r in results for p in r.progress]
     errors = [r.error for r in results if r.error is not None]
     return {
-        "documents": (_fields(DocumentRecord), [_plain(d) for d in documents]),
-        "requirements": (_fields(Requirement), [_plain(q) for q in requirements]),
-        "progress": (_fields(ProgressItem), [_plain(p) for p in progress]),
-        "errors": (_fields(ErrorRecord), [_plain(e) for e in errors]),
+        "documents": (_fields(DocumentRecord), [row_of(d) for d in documents]),
+        "requirements": (_fields(Requirement), [row_of(q) for q in requirements]),
+        "progress": (_fields(ProgressItem), [row_of(p) for p in progress]),
+        "errors": (_fields(ErrorRecord), [row_of(e) for e in errors]),
     }
 
 
@@ -40,21 +45,63 @@ def columns_of(table: str) -> list[str]:
     return _fields(RECORDS[table]) + list(EXTRA_COLUMNS.get(table, ()))
 
 
-def with_dates(row: Row) -> Row:
-    """A row read back from text (JSON, SQLite) with its date columns as dates again."""
-    for column in DATE_COLUMNS:
-        value = row.get(column)
-        if isinstance(value, str) and value:
-            row[column] = date.fromisoformat(value)
-    return row
+def row_of(record: object) -> Row:
+    """A record as a row of plain cells: enums by value, times as HH:MM, tuples joined, whole floats as ints."""
+    return {k: _value(v) for k, v in asdict(record).items()}  # type: ignore[call-overload]
+
+
+def record_of(kind: type[R], row: Mapping[str, object]) -> R:
+    """The record a stored row was made from (the inverse of row_of): cells as text (JSON, SQLite) or typed
+    (PostgreSQL); columns the record does not have are ignored, missing or empty ones take the default."""
+    return kind(**{name: convert(row.get(name)) for name, convert in _converters(kind)})  # type: ignore[arg-type]
+
+
+@cache
+def _converters(kind: type) -> tuple[tuple[str, Callable[[object], Any]], ...]:
+    hints = get_type_hints(kind)
+    return tuple((f.name, _converter(hints[f.name], f.default)) for f in fields(kind))
+
+
+def _converter(hint: object, default: object) -> Callable[[object], Any]:
+    """A function from a stored cell to the field's value; None and "" are the default (or None)."""
+    empty = None if default is MISSING else default
+    options = get_args(hint) if get_origin(hint) in (Union, UnionType) else (hint,)
+    kind = next(t for t in options if t is not NoneType)
+    origin = get_origin(kind) or kind
+    parse: Callable[[Any], object]
+    if origin is tuple:
+        parse = _items
+    elif origin is str:
+        return lambda v: "" if v is None else str(v)
+    elif isinstance(origin, type) and issubclass(origin, Enum):
+        parse = origin
+    elif origin is date:
+        parse = _day
+    elif origin is time:
+        parse = _clock
+    elif origin in (int, float):
+        parse = origin
+    else:
+        raise TypeError(f"no stored form for {hint}")
+    return lambda v: empty if v is None or v == "" else parse(v)
+
+
+def _items(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(value.split(LIST_SEPARATOR))
+    return tuple(str(v) for v in value)  # type: ignore[attr-defined]
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _clock(value: object) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(str(value))
 
 
 def _fields(record: type) -> list[str]:
     return [f.name for f in fields(record)]
-
-
-def _plain(record: object) -> Row:
-    return {k: _value(v) for k, v in asdict(record).items()}  # type: ignore[call-overload]
 
 
 def _value(v: object) -> Cell:
@@ -65,7 +112,7 @@ def _value(v: object) -> Cell:
     if isinstance(v, datetime):
         return v.isoformat(timespec="minutes")
     if isinstance(v, (tuple, list)):
-        return ";".join(str(x) for x in v)
+        return LIST_SEPARATOR.join(str(x) for x in v)
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if v is None or isinstance(v, (str, int, float, date)):
@@ -128,9 +175,41 @@ CHANGE_COLUMNS = _fields(ChangeRecord)
 
 
 @dataclass(frozen=True, slots=True)
+class FileMarks:
+    """What the run state knows of a stored file besides its rows (the `withdrawn` and `duplicate_of` columns)."""
+    withdrawn: str = ""  # the day (ISO) the file left the inbox; its rows are kept
+    duplicate_of: str = ""  # the file with the same bytes that was read instead
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How a notice stands to the others (links.py; the documents' last columns)."""
+    same_as: str = ""  # the doc_id of the first rendition of the same notice
+    relates_to: str = ""  # the doc_id of the notice this one supplements, corrects or postpones
+    relation: str = ""  # how (rules: relations)
+
+
+NO_MARKS = FileMarks()
+NO_LINK = Link()
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Everything the outputs are made from: rows by table, texts by source, the run history."""
-    rows: dict[str, list[Row]]
+    """Everything the outputs are made from: the stored records by table (files in source order, each
+    file's in the order it gave them), each file's marks and text by source, the run history, and the
+    links between notices by source (filled by links.py before the outputs are written)."""
+    documents: list[DocumentRecord]
+    requirements: list[Requirement]
+    progress: list[ProgressItem]
+    errors: list[ErrorRecord]
+    files: dict[str, FileMarks]
     texts: dict[str, str]
     runs: list[RunRecord]
     changes: list[ChangeRecord]
+    links: dict[str, Link] = field(default_factory=dict)
+
+    def marks(self, source: str) -> FileMarks:
+        return self.files.get(source, NO_MARKS)
+
+    def link(self, source: str) -> Link:
+        return self.links.get(source, NO_LINK)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.dataset import record_of
 from pipeline.export.checklists import ALL, Horizon, checklists, horizon
+from pipeline.model import ProgressItem, Requirement
 
 from .conftest import SAMPLES
 
@@ -30,9 +32,9 @@ def seeds_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _req(**fields: object) -> dict:
+def _req(**fields: object) -> Requirement:
     base = {"req_id": "d-0001", "organization": "机关党支部", "kind": "deadline", "text": "报送材料", "action": "报送"}
-    return base | fields
+    return record_of(Requirement, base | fields)
 
 
 @pytest.mark.parametrize("req, dates", [
@@ -46,25 +48,26 @@ def _req(**fields: object) -> dict:
     (_req(kind="deadline", due_date=date(2027, 3, 1)), [date(2027, 3, 1)]),
     (_req(kind="quota", per="item", quantity=800, unit="字"), [None]),
 ])
-def test_export_checklist_dates(req: dict, dates: list) -> None:
-    rows = checklists([req], [], SPAN)[req["organization"]]
-    assert [r["due_date"] for r in rows][:len(dates)] == dates
+def test_export_checklist_dates(req: Requirement, dates: list) -> None:
+    rows = checklists([req], [], SPAN)[req.organization]
+    assert [r.due_date for r in rows][:len(dates)] == dates
 
 
 def test_export_checklist_marks_overdue_and_sorts() -> None:
     reqs = [_req(req_id="a", due_date=date(2027, 1, 1)), _req(req_id="b", due_date=date(2020, 1, 1)),
             _req(req_id="c", kind="quota", per="item", quantity=1, unit="次")]
     rows = checklists(reqs, [], SPAN)["机关党支部"]
-    assert [(r["req_id"], r["overdue"]) for r in rows] == [("b", "yes"), ("a", ""), ("c", "")]
+    assert [(r.req_id, r.overdue) for r in rows] == [("b", "yes"), ("a", ""), ("c", "")]
 
 
 def test_export_checklist_all_and_unfinished_progress() -> None:
-    progress = [{"doc_id": "p", "seq": 1, "item": "建立台账", "lead_org": "党政办公室", "status": "in_progress",
-                 "period_end": date(2026, 12, 31)},
-                {"doc_id": "p", "seq": 2, "item": "更新标识", "lead_org": "党政办公室", "status": "done"}]
+    progress = [record_of(ProgressItem, p) for p in (
+        {"doc_id": "p", "seq": 1, "item": "建立台账", "lead_org": "党政办公室", "status": "in_progress",
+         "period_end": date(2026, 12, 31)},
+        {"doc_id": "p", "seq": 2, "item": "更新标识", "lead_org": "党政办公室", "status": "done"})]
     lists = checklists([_req(due_date=date(2027, 1, 1))], progress, SPAN)
-    assert [r["what"] for r in lists["党政办公室"]] == ["建立台账"]
-    assert [r["organization"] for r in lists[ALL]] == ["党政办公室", "机关党支部"]
+    assert [r.what for r in lists["党政办公室"]] == ["建立台账"]
+    assert [r.organization for r in lists[ALL]] == ["党政办公室", "机关党支部"]
 
 
 @pytest.mark.parametrize("today, months, until", [
@@ -128,10 +131,10 @@ def test_export_without_a_run_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_export_monthly_rule_without_a_day_falls_due_at_month_end() -> None:
     req = _req(kind="recurring", recurrence="FREQ=MONTHLY", per="month", quantity=1, unit="次")
     rows = checklists([req], [], SPAN)["机关党支部"]
-    assert [r["due_date"] for r in rows][:2] == [date(2026, 11, 30), date(2026, 12, 31)]
+    assert [r.due_date for r in rows][:2] == [date(2026, 11, 30), date(2026, 12, 31)]
 
 
 def test_export_recurring_time_gives_due_time() -> None:
     req = _req(kind="recurring", recurrence="FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", per="week")
     rows = checklists([req], [], SPAN)["机关党支部"]
-    assert (rows[0]["due_date"], rows[0]["due_time"]) == (date(2026, 11, 23), "09:00")
+    assert (rows[0].due_date, rows[0].due_time) == (date(2026, 11, 23), "09:00")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.export.checklists import Item
 from pipeline.export.safe import neutralise
 from pipeline.export.tables import Row, write_csv, write_tables
 from pipeline.export.xlsx import write_xlsx
@@ -53,7 +54,7 @@ def test_export_safe_csv_cells(tmp_path: Path) -> None:
 
 def test_export_safe_xlsx_cells(tmp_path: Path) -> None:
     from openpyxl import load_workbook
-    row = {"due_date": date(2024, 6, 30), "what": HOSTILE, "how_much": "-3学时", "page": -1, "evidence": "+86 10"}
+    row = Item(due_date=date(2024, 6, 30), what=HOSTILE, how_much="-3学时", page=-1, evidence="+86 10")
     write_xlsx(tmp_path / "c.xlsx", {"机关党委": [row]})
     sheet = load_workbook(tmp_path / "c.xlsx")["机关党委"]
     header = [c.value for c in sheet[1]]

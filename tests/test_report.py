@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -142,5 +143,5 @@ def test_report_pieces_are_those_of_a_scan_of_every_row(spans: list[tuple[int, i
     """The sweep gives the pieces the quadratic scan gave, overlaps, empty and reversed spans included."""
     text = "通知" * 25
     rows: list[dict[str, object]] = [{"char_start": s, "char_end": e, "req_id": f"d-{i}"} for s, e, i in spans]
-    got = [(p.text, p.rows, p.starts) for p in segments(text, rows)]  # type: ignore[arg-type]
+    got = [(p.text, p.rows, p.starts) for p in segments(text, [SimpleNamespace(**r) for r in rows])]  # type: ignore[misc]
     assert got == _segments_by_scan(text, rows)

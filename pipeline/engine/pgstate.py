@@ -10,13 +10,23 @@ import time
 from collections.abc import Iterable
 from dataclasses import astuple, fields
 from datetime import date, datetime
-from typing import Self, get_args, get_type_hints
+from typing import Any, Self, get_args, get_type_hints
 
-from ..dataset import RECORDS, TABLES, Cell, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of
+from ..dataset import (
+    RECORDS,
+    TABLES,
+    Cell,
+    ChangeRecord,
+    RequirementKey,
+    RunRecord,
+    Snapshot,
+    record_of,
+    tables_of,
+)
 from ..errors import MissingTool, ServiceError
 from ..model import ErrorRecord, Stage
 from .lock import POLL_SECONDS, RunBusy
-from .state import FILE_COLUMNS, SCHEMA_VERSION, FileState, Stored, with_marks
+from .state import FILE_COLUMNS, SCHEMA_VERSION, FileState, Stored, snapshot_of
 
 try:
     import psycopg
@@ -154,23 +164,21 @@ class PgState:
 
     # --- reading back ----------------------------------------------------------------------
 
-    def rows(self) -> dict[str, list[Row]]:
-        """Every stored row by table, files in source order, with the files' marks added (as state.State)."""
-        marks = self.files()
-        out: dict[str, list[Row]] = {}
+    def records(self) -> dict[str, list[Any]]:
+        """Every stored record by table, files in source order (as state.State)."""
+        out: dict[str, list[Any]] = {}
         for name, columns in self.columns.items():
             names = [c for c, _ in columns]
-            out[name] = []
-            for values in self.con.execute(f"SELECT {', '.join(map(_quote, names))} FROM {name} {BY_SOURCE}"):
-                row = {c: _cell(v) for c, v in zip(names, values)}
-                out[name].append(with_marks(row, marks.get(str(row["source"])), name))
+            kind = RECORDS[name]
+            rows = self.con.execute(f"SELECT {', '.join(map(_quote, names))} FROM {name} {BY_SOURCE}")
+            out[name] = [record_of(kind, dict(zip(names, values))) for values in rows]
         return out
 
     def texts(self) -> dict[str, str]:
         return {source: text for source, text in self.con.execute("SELECT source, text FROM texts")}
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.rows(), self.texts(), self.runs(), self.changes())
+        return snapshot_of(self.records(), self.files(), self.texts(), self.runs(), self.changes())
 
     def requirement_keys(self, sources: list[str]) -> set[RequirementKey]:
         """What identifies each stored requirement of these files, to tell added from removed ones."""

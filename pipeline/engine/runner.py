@@ -111,7 +111,7 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_
     needed = state.get("dirty") == "1" or state.get("exported") != stamp or bool(missing)
     snapshot = state.snapshot() if needed else None
     if snapshot is not None:
-        link_documents(snapshot.rows["documents"], snapshot.texts, rules)
+        snapshot = replace(snapshot, links=link_documents(snapshot, rules))
         changes += _relations(_stamp(summary.started), snapshot,
                               {c.source for c in changes if c.change in ("new", "changed")})
     state.record_run(_run_record(summary, versions), changes)
@@ -122,17 +122,15 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_
     state.set("dirty", "0")
     state.set("exported", stamp)
     due = upcoming(lists.get(ALL, []), span.today)[:NEXT_DUE]
-    next_due = tuple((day, str(r.get("organization")), str(r.get("what"))) for day, r in due)
+    next_due = tuple((day, item.organization, item.what) for day, item in due)
     return replace(summary, next_due=next_due, finished=datetime.now())
 
 
 def _relations(run: str, snapshot: Snapshot, sources: set[str]) -> list[ChangeRecord]:
     """Notices of this run that supplement, correct or postpone an earlier one."""
-    docs = snapshot.rows["documents"]
-    titles = {d["doc_id"]: f"{d.get('title')} ({d.get('source')})" for d in docs}
-    return [ChangeRecord(run, str(d["source"]), str(d["relation"]),
-                         f"of {titles.get(d['relates_to'], d['relates_to'])}")
-            for d in docs if d.get("source") in sources and d.get("relates_to")]
+    titles = {d.doc_id: f"{d.title} ({d.source})" for d in snapshot.documents}
+    return [ChangeRecord(run, d.source, link.relation, f"of {titles.get(link.relates_to, link.relates_to)}")
+            for d in snapshot.documents if d.source in sources and (link := snapshot.link(d.source)).relates_to]
 
 
 def _summary(inbox: Path, out_dir: Path, plan: Plan, state: Store, started: datetime, added: int,

@@ -11,8 +11,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from ..dataset import TABLES, ChangeRecord, RequirementKey, Row, RunRecord, Snapshot, tables_of, with_dates
-from ..model import ErrorRecord, FileResult, Stage
+from ..dataset import (
+    RECORDS,
+    TABLES,
+    ChangeRecord,
+    FileMarks,
+    RequirementKey,
+    Row,
+    RunRecord,
+    Snapshot,
+    record_of,
+    tables_of,
+)
+from ..model import DocumentRecord, ErrorRecord, FileResult, ProgressItem, Requirement, Stage
 
 if TYPE_CHECKING:
     from .plan import Found
@@ -160,20 +171,19 @@ class State:
 
     # --- reading back ----------------------------------------------------------------------
 
-    def rows(self) -> dict[str, list[Row]]:
-        """Every stored row by table, files in source order, with the files' marks added."""
-        marks = {s.source: s for s in self.files().values()}
-        out: dict[str, list[Row]] = {t: [] for t in TABLES}
-        for source, table, data in self.con.execute("SELECT source, tbl, rows FROM results ORDER BY source, tbl"):
-            state = marks.get(source)
-            out[table].extend(with_marks(row, state, table) for row in _loads(data))
+    def records(self) -> dict[str, list[Any]]:
+        """Every stored record by table, files in source order."""
+        out: dict[str, list[Any]] = {t: [] for t in TABLES}
+        for table, data in self.con.execute("SELECT tbl, rows FROM results ORDER BY source, tbl"):
+            kind = RECORDS[table]
+            out[table].extend(record_of(kind, row) for row in json.loads(data))
         return out
 
     def texts(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT source, text FROM texts"))
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.rows(), self.texts(), self.runs(), self.changes())
+        return snapshot_of(self.records(), self.files(), self.texts(), self.runs(), self.changes())
 
     def requirement_keys(self, sources: list[str]) -> set[RequirementKey]:
         """What identifies each stored requirement of these files, to tell added from removed ones."""
@@ -251,13 +261,15 @@ def _move_aside(path: Path) -> Path:
     return aside
 
 
-def with_marks(row: Row, state: FileState | None, table: str) -> Row:
-    """A stored row with its file's marks: withdrawn, and for a document the file it duplicates."""
-    if state is not None:
-        row["withdrawn"] = state.withdrawn or None
-        if table == "documents":
-            row["duplicate_of"] = state.duplicate_of
-    return row
+def snapshot_of(records: dict[str, list[Any]], files: dict[str, FileState], texts: dict[str, str],
+                runs: list[RunRecord], changes: list[ChangeRecord]) -> Snapshot:
+    """A store's snapshot from its records by table and its files' states (state.State, pgstate.PgState)."""
+    documents: list[DocumentRecord] = records["documents"]
+    requirements: list[Requirement] = records["requirements"]
+    progress: list[ProgressItem] = records["progress"]
+    errors: list[ErrorRecord] = records["errors"]
+    marks = {s.source: FileMarks(s.withdrawn, s.duplicate_of) for s in files.values()}
+    return Snapshot(documents, requirements, progress, errors, marks, texts, runs, changes)
 
 
 def _dumps(rows: list[Row]) -> str:
@@ -268,7 +280,3 @@ def _iso(value: object) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def _loads(data: str) -> list[Row]:
-    return [with_dates(row) for row in json.loads(data)]

@@ -22,17 +22,17 @@ from ..dataset import (
 )
 from ..names import file_stems
 from .calendar import write_ics
-from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, checklists
+from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, Item, checklists
 from .forked import beside
 from .report import write_report
-from .tables import as_text, atomic_bytes, read_tables, write_csv, write_tables
+from .tables import as_text, atomic_bytes, read_snapshot, table_rows, write_csv, write_tables
 from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "ics", "json")
 STAGE_PREFIX = ".export."  # the folder a run writes its outputs into before moving them into place
 
 
-def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
+def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Item]]:
     """Write every output (documents already linked, see links.py) into a folder inside `out_dir`, then
     move them into place together: a run that fails while writing (a broken writer, a full disk) leaves
     the previous outputs as they were. Returns the checklists."""
@@ -66,23 +66,23 @@ def outputs() -> list[str]:
         "notices.db", "changes.csv", "checklists.xlsx", "checklists", "report/index.html"]
 
 
-def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Row]]:
-    tables = {name: (columns_of(name), snapshot.rows[name]) for name in TABLES}
+def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Item]]:
+    tables = {name: (columns_of(name), table_rows(snapshot, name)) for name in TABLES}
     history: dict[str, Table] = {"runs": (RUN_COLUMNS, [asdict(r) for r in snapshot.runs]),
                                  "changes": (CHANGE_COLUMNS, [asdict(c) for c in _newest_first(snapshot.changes)])}
-    lists = _lists(tables, span)
+    lists = _lists(snapshot, span)
     with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists), sum(len(rows) for rows in lists.values())):
         write_tables(out_dir, tables, history)
         write_csv(out_dir / "changes.csv", *history["changes"])
         write_checklist_folder(out_dir / "checklists", lists)
-        write_report(out_dir / "report", tables, snapshot.texts, lists, span)
+        write_report(out_dir / "report", snapshot, lists, span)
     return lists
 
 
 def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None,
                       dest: Path | None = None) -> list[Path]:
     """Checklists of an existing output folder in one format, one file per organisation (or one)."""
-    lists = _lists(read_tables(out_dir), span)
+    lists = _lists(read_snapshot(out_dir), span)
     if org is not None:
         lists = {org: lists.get(org, [])}
     folder = dest or out_dir / "exports"
@@ -102,11 +102,13 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
     return written
 
 
-def _lists(tables: dict[str, Table], span: Horizon) -> dict[str, list[Row]]:
-    """Checklists of the live rows: not withdrawn, and each notice once however many renditions."""
-    hidden = {d.get("doc_id") for d in tables["documents"][1] if d.get("same_as") or d.get("withdrawn")}
-    requirements = [r for r in tables["requirements"][1] if r.get("doc_id") not in hidden and not r.get("withdrawn")]
-    progress = [p for p in tables["progress"][1] if p.get("doc_id") not in hidden and not p.get("withdrawn")]
+def _lists(snapshot: Snapshot, span: Horizon) -> dict[str, list[Item]]:
+    """Checklists of the live records: not withdrawn, and each notice once however many renditions."""
+    hidden = {d.doc_id for d in snapshot.documents
+              if snapshot.link(d.source).same_as or snapshot.marks(d.source).withdrawn}
+    requirements = [r for r in snapshot.requirements
+                    if r.doc_id not in hidden and not snapshot.marks(r.source).withdrawn]
+    progress = [p for p in snapshot.progress if p.doc_id not in hidden and not snapshot.marks(p.source).withdrawn]
     return checklists(requirements, progress, span)
 
 
@@ -116,23 +118,29 @@ def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:
     return sorted(ordered, key=lambda c: c.run, reverse=True)
 
 
-def _write_one(path: Path, fmt: str, name: str, rows: list[Row]) -> None:
+def _write_one(path: Path, fmt: str, name: str, items: list[Item]) -> None:
     if fmt == "csv":
-        write_csv(path, list(COLUMNS), rows)
+        write_csv(path, list(COLUMNS), checklist_rows(items))
     elif fmt == "ics":
-        write_ics(path, name, rows)
+        write_ics(path, name, items)
     else:
-        data = [{k: as_text(v) for k, v in row.items()} for row in rows]
+        columns = (*COLUMNS, "organization") if name == ALL else COLUMNS
+        data = [{c: as_text(row[c]) for c in columns} for row in checklist_rows(items)]
         atomic_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def write_checklist_folder(folder: Path, lists: dict[str, list[Row]]) -> None:
+def checklist_rows(items: list[Item]) -> list[Row]:
+    """Checklist items as rows for the writers of tables."""
+    return [asdict(i) for i in items]
+
+
+def write_checklist_folder(folder: Path, lists: dict[str, list[Item]]) -> None:
     """checklists/<organisation>.csv for every organisation; files of organisations gone are removed."""
     folder.mkdir(parents=True, exist_ok=True)
     stems = file_names([org for org in lists if org != ALL])
     wanted = {f"{stem}.csv" for stem in stems.values()}
     for org, stem in stems.items():
-        write_csv(folder / f"{stem}.csv", list(COLUMNS), lists[org])
+        write_csv(folder / f"{stem}.csv", list(COLUMNS), checklist_rows(lists[org]))
     for stale in folder.glob("*.csv"):
         if stale.name not in wanted:
             stale.unlink()

@@ -1,18 +1,18 @@
-"""Checklist rows -> an iCalendar file a calendar program imports: dated duties as events,
+"""Checklist items -> an iCalendar file a calendar program imports: dated duties as events,
 recurring duties as one event with their RRULE, the clause and its source in the description."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from ..dataset import Row
+from .checklists import Item
 from .tables import atomic_bytes
 
 PRODID = "-//notices//checklists//EN"
 TIMED_MINUTES = 30  # a deadline at 17:00 shows as a short event ending then
 
 
-def write_ics(path: Path, organization: str, rows: list[Row]) -> int:
+def write_ics(path: Path, organization: str, items: list[Item]) -> int:
     """Write the calendar of one organisation; returns the number of events."""
     from icalendar import Calendar
 
@@ -21,28 +21,27 @@ def write_ics(path: Path, organization: str, rows: list[Row]) -> int:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", organization)
     seen: set[str] = set()
-    for row in rows:
-        due = row.get("due_date")
-        if not isinstance(due, date):
+    for item in items:
+        due = item.due_date
+        if due is None:
             continue  # an undated duty has no place in a calendar; it stays in the checklist
-        rule = str(row.get("recurrence") or "")
-        uid = f"{row.get('req_id')}" + ("" if rule else f"-{due.isoformat()}")
+        uid = item.req_id + ("" if item.recurrence else f"-{due.isoformat()}")
         if uid in seen:
             continue  # a recurring duty is one event with its rule, not one per expanded date
         seen.add(uid)
-        cal.add_component(_event(row, due, rule, uid))
+        cal.add_component(_event(item, due, uid))
     atomic_bytes(path, cal.to_ical())
     return len(seen)
 
 
-def _event(row: Row, due: date, rule: str, uid: str):  # type: ignore[no-untyped-def]
+def _event(item: Item, due: date, uid: str):  # type: ignore[no-untyped-def]
     from icalendar import Event, vRecur
 
     event = Event()
     event.add("uid", f"{uid}@notices")
     event.add("dtstamp", datetime(2000, 1, 1))
-    event.add("summary", " ".join(filter(None, [str(row.get("what") or ""), str(row.get("how_much") or "")])))
-    clock = _clock(str(row.get("due_time") or ""))
+    event.add("summary", " ".join(filter(None, [item.what, item.how_much])))
+    clock = _clock(item.due_time)
     if clock is None:
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
@@ -50,9 +49,9 @@ def _event(row: Row, due: date, rule: str, uid: str):  # type: ignore[no-untyped
         end = datetime.combine(due, clock)
         event.add("dtstart", end - timedelta(minutes=TIMED_MINUTES))
         event.add("dtend", end)
-    if rule:
-        event.add("rrule", vRecur.from_ical(rule))
-    event.add("description", _description(row))
+    if item.recurrence:
+        event.add("rrule", vRecur.from_ical(item.recurrence))
+    event.add("description", _description(item))
     return event
 
 
@@ -63,11 +62,11 @@ def _clock(text: str) -> time | None:
         return None
 
 
-def _description(row: Row) -> str:
-    lines = [str(row.get("evidence") or "")]
-    for label in ("to_whom", "how", "how_much"):
-        if row.get(label):
-            lines.append(f"{label}: {row.get(label)}")
-    page = f", page {row.get('page')}" if row.get("page") else ""
-    lines.append(f"source: {row.get('source')}{page} ({row.get('req_id')})")
+def _description(item: Item) -> str:
+    lines = [item.evidence]
+    for label, value in (("to_whom", item.to_whom), ("how", item.how), ("how_much", item.how_much)):
+        if value:
+            lines.append(f"{label}: {value}")
+    page = f", page {item.page}" if item.page else ""
+    lines.append(f"source: {item.source}{page} ({item.req_id})")
     return "\n".join(lines)

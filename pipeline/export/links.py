@@ -3,8 +3,10 @@ nearly the same text) and notices that supplement, correct or postpone an earlie
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from ..dataset import Row
+from ..dataset import Link, Snapshot
+from ..model import DocumentRecord, Status
 from ..rules import Rules
 
 SIMILAR = 0.8  # share of the text's character 4-grams two renditions of one notice have in common
@@ -12,42 +14,41 @@ SHINGLE = 4
 NOT_TEXT = re.compile(r"[\W_]+")
 
 
-def link_documents(documents: list[Row], texts: dict[str, str], rules: Rules) -> None:
-    """Fill `same_as` (the doc_id of the first rendition of the same notice) and `relates_to` and
-    `relation` (the notice a 补充通知, 更正 or 延期 notice amends) in place."""
-    live = sorted((d for d in documents if _is_live(d)), key=lambda d: str(d.get("source")))
-    for d in documents:
-        d.setdefault("same_as", "")
-        d.setdefault("relates_to", "")
-        d.setdefault("relation", "")
+def link_documents(snapshot: Snapshot, rules: Rules) -> dict[str, Link]:
+    """Each document's link by source: `same_as` (the doc_id of the first rendition of the same notice),
+    `relates_to` and `relation` (the notice a 补充通知, 更正 or 延期 notice amends)."""
+    live = sorted((d for d in snapshot.documents if _is_live(d, snapshot)), key=lambda d: d.source)
+    links = {d.source: Link() for d in snapshot.documents}
     shingles: dict[str, set[str]] = {}
-    firsts: list[Row] = []
-    by_key: dict[tuple[str, str], list[Row]] = {}  # first renditions by 发文字号 and by title
+    firsts: list[DocumentRecord] = []
+    by_key: dict[tuple[str, str], list[DocumentRecord]] = {}  # first renditions by 发文字号 and by title
     for d in live:
-        candidates = by_key.get(("number", str(d.get("doc_number") or "")), []) if d.get("doc_number") else []
-        candidates = candidates + by_key.get(("title", str(d.get("title") or "")), [])
-        first = next((f for f in candidates if _same_notice(f, d, texts, shingles)), None)
+        candidates = by_key.get(("number", d.doc_number), []) if d.doc_number else []
+        candidates = candidates + by_key.get(("title", d.title), [])
+        first = next((f for f in candidates if _same_notice(f, d, snapshot.texts, shingles)), None)
         if first is None:
             firsts.append(d)
-            for key in (("number", str(d.get("doc_number") or "")), ("title", str(d.get("title") or ""))):
+            for key in (("number", d.doc_number), ("title", d.title)):
                 if key[1]:
                     by_key.setdefault(key, []).append(d)
         else:
-            d["same_as"] = first["doc_id"]
+            links[d.source] = Link(same_as=first.doc_id)
     for d in live:
-        _relate(d, firsts, rules)
+        links[d.source] = _relate(d, links[d.source], firsts, rules)
+    return links
 
 
-def _is_live(d: Row) -> bool:
-    return d.get("status") == "ok" and not d.get("withdrawn") and not d.get("duplicate_of")
+def _is_live(d: DocumentRecord, snapshot: Snapshot) -> bool:
+    marks = snapshot.marks(d.source)
+    return d.status is Status.ok and not marks.withdrawn and not marks.duplicate_of
 
 
-def _same_notice(a: Row, b: Row, texts: dict[str, str], shingles: dict[str, set[str]]) -> bool:
-    if a.get("doc_number") and a.get("doc_number") == b.get("doc_number"):
+def _same_notice(a: DocumentRecord, b: DocumentRecord, texts: dict[str, str], shingles: dict[str, set[str]]) -> bool:
+    if a.doc_number and a.doc_number == b.doc_number:
         return True
-    if not a.get("title") or a.get("title") != b.get("title"):
+    if not a.title or a.title != b.title:
         return False
-    first, second = (_shingles(str(d["source"]), texts, shingles) for d in (a, b))
+    first, second = (_shingles(d.source, texts, shingles) for d in (a, b))
     return bool(first and second) and len(first & second) / len(first | second) >= SIMILAR
 
 
@@ -58,19 +59,18 @@ def _shingles(source: str, texts: dict[str, str], cache: dict[str, set[str]]) ->
     return cache[source]
 
 
-def _relate(d: Row, notices: list[Row], rules: Rules) -> None:
-    title = str(d.get("title") or "")
+def _relate(d: DocumentRecord, link: Link, notices: list[DocumentRecord], rules: Rules) -> Link:
+    """`link` with the notice `d` amends, when its title says it amends one and the rest of the title names it."""
     for pattern in rules.relations:
-        match = pattern.regex.search(title)
+        match = pattern.regex.search(d.title)
         if not match:
             continue
-        core = _core(title[:match.start()] + title[match.end():], rules)
-        earlier = [n for n in notices if n["doc_id"] not in (d["doc_id"], d.get("same_as"))
-                   and not pattern.regex.search(str(n.get("title") or ""))
-                   and core and core in _core(str(n.get("title") or ""), rules)]
+        core = _core(d.title[:match.start()] + d.title[match.end():], rules)
+        earlier = [n for n in notices if n.doc_id not in (d.doc_id, link.same_as)
+                   and not pattern.regex.search(n.title) and core and core in _core(n.title, rules)]
         if earlier:
-            d["relates_to"], d["relation"] = earlier[0]["doc_id"], pattern.value
-            return
+            return replace(link, relates_to=earlier[0].doc_id, relation=pattern.value)
+    return link
 
 
 def _core(title: str, rules: Rules) -> str:

@@ -1,4 +1,4 @@
-"""FileResults and checklists -> report/: a static site that works offline from the file system.
+"""The snapshot and checklists -> report/: a static site that works offline from the file system.
 
 index.html lists the next deadlines, a tab per organisation, the notices and the progress tables;
 notices/<doc_id>.html shows a notice's text with every extracted clause highlighted and linked to its
@@ -9,20 +9,23 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..dataset import Row, Table
-from .checklists import ALL, Horizon, upcoming
-from .tables import as_text
+from ..dataset import Row, Snapshot, row_of
+from ..model import ProgressItem, Requirement
+from .checklists import ALL, Horizon, Item, number, upcoming
+from .tables import as_text, table_rows
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 NEXT_LIMIT = 30  # rows in "next deadlines"
 TEMPLATES = Path(__file__).parent / "templates"
+R = TypeVar("R", Requirement, ProgressItem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +36,24 @@ class Segment:
     starts: tuple[str, ...] = ()
 
 
-def write_report(folder: Path, tables: dict[str, Table], texts: dict[str, str], lists: dict[str, list[Row]],
-                 span: Horizon) -> None:
+class Span(Protocol):
+    """What the report needs of a row to highlight its clause."""
+    @property
+    def char_start(self) -> int: ...
+    @property
+    def char_end(self) -> int: ...
+    @property
+    def req_id(self) -> str: ...
+
+
+def write_report(folder: Path, snapshot: Snapshot, lists: dict[str, list[Item]], span: Horizon) -> None:
     """Build the site in a temporary folder beside `folder`, then switch it into place."""
     env = _environment()
     css = (TEMPLATES / "base.css").read_text(encoding="utf-8")
-    documents = [d for d in tables["documents"][1] if not d.get("duplicate_of")]
-    by_doc = _by_source(tables["requirements"][1])
-    progress = _by_source(tables["progress"][1])
+    texts = snapshot.texts
+    documents = [d for d in table_rows(snapshot, "documents") if not d.get("duplicate_of")]
+    by_doc = _by_source(snapshot.requirements)
+    progress = _by_source(snapshot.progress)
     tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder.parent))
     try:
         (tmp / "notices").mkdir()
@@ -59,11 +72,11 @@ def write_report(folder: Path, tables: dict[str, Table], texts: dict[str, str], 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def segments(text: str, rows: list[Row]) -> list[Segment]:
+def segments(text: str, rows: Sequence[Span]) -> list[Segment]:
     """The text cut at every clause boundary, each piece with the rows that cover it (in the rows' order) and
     the rows that start there. One sweep over the cuts, the rows covering the current piece kept as they
     start and end: a notice of 100,000 rows takes seconds, not the hours a scan of every row per piece did."""
-    spans = [(int(str(r["char_start"] or 0)), int(str(r["char_end"] or 0)), str(r["req_id"])) for r in rows]
+    spans = [(r.char_start, r.char_end, r.req_id) for r in rows]
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
     by_start: dict[int, list[int]] = {}
     by_end: dict[int, list[int]] = {}
@@ -81,15 +94,15 @@ def segments(text: str, rows: list[Row]) -> list[Segment]:
     return out
 
 
-def _by_source(rows: list[Row]) -> dict[str, list[Row]]:
-    out: dict[str, list[Row]] = {}
-    for row in rows:
-        out.setdefault(str(row.get("source")), []).append(row)
+def _by_source(records: list[R]) -> dict[str, list[R]]:
+    out: dict[str, list[R]] = {}
+    for record in records:
+        out.setdefault(record.source, []).append(record)
     return out
 
 
-def _index(documents: list[Row], requirements: dict[str, list[Row]], progress: dict[str, list[Row]],
-           lists: dict[str, list[Row]], span: Horizon) -> dict[str, Any]:
+def _index(documents: list[Row], requirements: dict[str, list[Requirement]], progress: dict[str, list[ProgressItem]],
+           lists: dict[str, list[Item]], span: Horizon) -> dict[str, Any]:
     soon = [r for _, r in upcoming(lists.get(ALL, []), span.today)]
     return {
         "run": {"today": span.today, "until": span.until, "files": len(documents),
@@ -102,18 +115,18 @@ def _index(documents: list[Row], requirements: dict[str, list[Row]], progress: d
     }
 
 
-def _linked(row: Row) -> dict[str, object]:
-    req_id = str(row.get("req_id") or "")
-    doc_id = req_id.rsplit("-", 1)[0]
-    anchor = f"#row-{req_id}" if "-p" not in req_id[len(doc_id):] else ""
-    return {**{k: as_text(v) for k, v in row.items()}, "link": f"notices/{doc_id}.html{anchor}"}
+def _linked(item: Item) -> dict[str, object]:
+    doc_id = item.req_id.rsplit("-", 1)[0]
+    anchor = f"#row-{item.req_id}" if "-p" not in item.req_id[len(doc_id):] else ""
+    return {**{k: as_text(v) for k, v in asdict(item).items()}, "link": f"notices/{doc_id}.html{anchor}"}
 
 
 def _plain(row: Row) -> dict[str, str]:
     return {k: as_text(v) for k, v in row.items()}
 
 
-def _document(d: Row, requirements: dict[str, list[Row]], progress: dict[str, list[Row]]) -> dict[str, object]:
+def _document(d: Row, requirements: dict[str, list[Requirement]],
+              progress: dict[str, list[ProgressItem]]) -> dict[str, object]:
     source = str(d["source"])
     ok = d.get("status") == "ok"
     status = "withdrawn" if d.get("withdrawn") else str(d.get("status"))
@@ -121,18 +134,17 @@ def _document(d: Row, requirements: dict[str, list[Row]], progress: dict[str, li
             "page": f"notices/{d['doc_id']}.html" if ok else ""}
 
 
-def _progress(d: Row, rows: list[Row]) -> dict[str, object]:
+def _progress(d: Row, items: list[ProgressItem]) -> dict[str, object]:
     return {"title": d.get("title") or d.get("source"), "as_of": as_text(d.get("as_of")),
-            "page": f"notices/{d['doc_id']}.html", "rows": [_plain(p) for p in rows]}
+            "page": f"notices/{d['doc_id']}.html", "rows": [_plain(row_of(p)) for p in items]}
 
 
-def _notice_row(r: Row) -> dict[str, object]:
-    window = f"{as_text(r.get('window_start'))}..{as_text(r.get('window_end'))}" \
-        if r.get("window_start") or r.get("window_end") else ""
-    quantity = r.get("quantity")
-    how_much = "" if quantity in (None, "") else f"{r.get('comparator') or ''} {as_text(quantity)}" \
-        + (f"-{as_text(r.get('quantity_max'))}" if r.get("quantity_max") not in (None, "") else "") + str(r.get("unit") or "")
-    return {**_plain(r), "window": window, "how_much": how_much}
+def _notice_row(r: Requirement) -> dict[str, object]:
+    window = f"{as_text(r.window_start)}..{as_text(r.window_end)}" if r.window_start or r.window_end else ""
+    comparator = r.comparator.value if r.comparator else ""
+    how_much = "" if r.quantity is None else f"{comparator} {number(r.quantity)}" \
+        + (f"-{number(r.quantity_max)}" if r.quantity_max is not None else "") + r.unit
+    return {**_plain(row_of(r)), "window": window, "how_much": how_much}
 
 
 def _environment() -> Environment:

@@ -12,7 +12,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..dataset import TABLES, Cell, Row, Table, with_dates
+from ..dataset import (
+    RECORDS,
+    TABLES,
+    Cell,
+    FileMarks,
+    Link,
+    Row,
+    Snapshot,
+    Table,
+    record_of,
+    row_of,
+)
 from .safe import neutralise
 
 
@@ -69,18 +80,39 @@ def write_tables(out_dir: Path, tables: dict[str, Table], history: dict[str, Tab
     _write_sqlite(out_dir / "notices.db", {**tables, **history})
 
 
-def read_tables(out_dir: Path) -> dict[str, Table]:
-    """The tables of an output folder, from notices.db, with dates as dates again."""
+def table_rows(snapshot: Snapshot, table: str) -> list[Row]:
+    """A table's rows as the outputs hold them: each record's cells, then the marks the run adds
+    (dataset.EXTRA_COLUMNS)."""
+    records: list[Any] = getattr(snapshot, table)
+    if table == "documents":
+        return [row_of(d) | _file_marks(snapshot.marks(d.source)) | row_of(snapshot.link(d.source)) for d in records]
+    if table in ("requirements", "progress"):
+        return [row_of(r) | {"withdrawn": snapshot.marks(r.source).withdrawn or None} for r in records]
+    return [row_of(r) for r in records]
+
+
+def _file_marks(marks: FileMarks) -> Row:
+    return {"withdrawn": marks.withdrawn or None, "duplicate_of": marks.duplicate_of}
+
+
+def read_snapshot(out_dir: Path) -> Snapshot:
+    """The dataset an output folder holds (notices.db) as records again, without texts and history: what
+    `notices export` works on."""
     con = sqlite3.connect(f"file:{out_dir / 'notices.db'}?mode=ro", uri=True)
     try:
-        out = {}
+        rows: dict[str, list[dict[str, Any]]] = {}
         for name in TABLES:
             cursor = con.execute(f"SELECT * FROM {name}")
             columns = [d[0] for d in cursor.description]
-            out[name] = (columns, [with_dates(dict(zip(columns, values))) for values in cursor])
-        return out
+            rows[name] = [dict(zip(columns, values)) for values in cursor]
     finally:
         con.close()
+    records: dict[str, list[Any]] = {name: [record_of(RECORDS[name], row) for row in rows[name]] for name in TABLES}
+    documents = rows["documents"]
+    files = {str(d["source"]): record_of(FileMarks, d) for d in documents}
+    links = {str(d["source"]): record_of(Link, d) for d in documents}
+    return Snapshot(records["documents"], records["requirements"], records["progress"], records["errors"], files,
+                    {}, [], [], links)
 
 
 def _write_sqlite(path: Path, tables: dict[str, Table]) -> None:

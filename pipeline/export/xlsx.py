@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ..dataset import Row
 from ..names import sheet_titles
-from .checklists import ALL, COLUMNS, UNASSIGNED
+from .checklists import ALL, COLUMNS, UNASSIGNED, Item
 from .safe import neutralise
 from .tables import atomic
 
@@ -18,7 +18,7 @@ DONE_CHOICES = '"yes,no"'
 OVERDUE_FILL = "FFC7CE"  # Excel's light red
 
 
-def write_xlsx(path: Path, lists: dict[str, list[Row]]) -> None:
+def write_xlsx(path: Path, lists: dict[str, list[Item]]) -> None:
     import xlsxwriter
 
     orgs = list(lists) or [UNASSIGNED]
@@ -33,7 +33,7 @@ def write_xlsx(path: Path, lists: dict[str, list[Row]]) -> None:
         book.close()
 
 
-def _fill(sheet, columns: tuple[str, ...], rows: list[Row], styles: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def _fill(sheet, columns: tuple[str, ...], rows: list[Item], styles: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     sheet.write_row(0, 0, columns, styles["head"])
     _cells(sheet, columns, rows, styles["date"])
     for c, column in enumerate(columns):
@@ -50,15 +50,14 @@ def _fill(sheet, columns: tuple[str, ...], rows: list[Row], styles: dict[str, An
         "format": styles["overdue"]})
 
 
-def _cells(sheet, columns: tuple[str, ...], rows: list[Row], date_style) -> None:  # type: ignore[no-untyped-def]
+def _cells(sheet, columns: tuple[str, ...], rows: list[Item], date_style) -> None:  # type: ignore[no-untyped-def]
     """Every cell of `rows`, text made safe, dates as Excel dates; the hottest loop of a large export (over
     half a million cells at 1,000 notices), so the writers are looked up once and a day converted once."""
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
     days: dict[date, datetime] = {}
-    indexed = tuple(enumerate(columns))
-    for r, row in enumerate(rows, start=1):
-        for c, column in indexed:
-            value = row.get(column)
+    cells = attrgetter(*columns)
+    for r, item in enumerate(rows, start=1):
+        for c, value in enumerate(cells(item)):
             if value is None or value == "":
                 continue
             if type(value) is str:
