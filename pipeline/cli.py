@@ -14,6 +14,7 @@ from .engine.options import HORIZON_MONTHS, Executor
 
 if TYPE_CHECKING:
     from .engine import RunOptions
+    from .export.checklists import Item
     from .model import RunSummary
 
 OK, BROKEN, USAGE, FILE_ERRORS = 0, 1, 2, 3
@@ -28,7 +29,12 @@ def command() -> int:
     every run, after the outputs are written. Exit handlers still run and files are still flushed; only
     the collector skips them. Calls of `main` from Python keep the collector as it was."""
     import gc
-    code = main()
+    import os
+    try:
+        code = main()
+    except BrokenPipeError:  # the reader of the output went away (`notices status | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that Python's flush at exit is silent
+        return OK
     gc.freeze()
     return code
 
@@ -95,6 +101,29 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--rules", type=Path, default=None)
     _horizon_options(export)
     export.set_defaults(handler=_export)
+
+    done = sub.add_parser("done", help="mark checklist rows done (or set their status, assignee, note) by key")
+    done.add_argument("keys", nargs="+", metavar="KEY", help="a row's key (the checklist's key column), or a req_id "
+                      "that has one row")
+    done.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the output folder of a run")
+    done.add_argument("--org", default=None, help="only rows of this organisation")
+    done.add_argument("--status", default="done", help="the status to set, in any language of the checklists "
+                      "(default: done)")
+    done.add_argument("--on", type=_iso_date, default=None, help="the day it was done (default: today)")
+    done.add_argument("--assignee", default=None, help="who handles it")
+    done.add_argument("--note", default=None, help="a note kept with the row")
+    done.add_argument("--rules", type=Path, default=None)
+    done.add_argument("--db", default=None, metavar="postgresql://...", help="the PostgreSQL state of `run --db`")
+    _horizon_options(done)
+    done.set_defaults(handler=_done)
+
+    status = sub.add_parser("status", help="show the checklist rows with their marks")
+    status.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the output folder of a run")
+    status.add_argument("--org", default=None, help="one organisation (default: every one)")
+    status.add_argument("--all", dest="every", action="store_true", help="every row, not only the marked ones")
+    status.add_argument("--rules", type=Path, default=None)
+    _horizon_options(status)
+    status.set_defaults(handler=_status)
 
     evaluate = sub.add_parser("evaluate", help="score an output folder against gold facts")
     evaluate.add_argument("output", type=Path)
@@ -256,6 +285,12 @@ def _print_summary(s: RunSummary) -> None:
           + ("" if s.exported else "; nothing changed, outputs left as they were"))
     for due, org, what in s.next_due:
         print(f"next: {due} {org}: {what}")
+    if s.marks_read or s.removed_marks:
+        print(f"marks: {s.marks_read} read from the checklists; {s.removed_marks} kept on the removed sheet")
+    for line in s.mark_conflicts:
+        print(f"mark conflict: {line}")
+    for line in s.mark_problems:
+        print(f"mark not read: {line}", file=sys.stderr)
     for error in s.errors:
         print(f"error: {error.source} ({error.stage.value}): {error.reason}"
               + (f" -- {error.hint}" if error.hint else ""), file=sys.stderr)
@@ -278,6 +313,71 @@ def _export(args: argparse.Namespace) -> int:
     for path in export_checklists(args.out, args.format, span, args.org, args.dest):
         print(path)
     return OK
+
+
+def _done(args: argparse.Namespace) -> int:
+    from .engine import RunOptions
+    from .engine.lock import RunBusy
+    from .engine.marking import Change, set_marks
+    from .errors import RuleError, ServiceError
+    from .export.checklists import horizon
+    from .export.marks import status_id, status_word, statuses
+    from .rules import load_rules
+    status = status_id(args.status)
+    if not status:
+        print(f"notices: error: unknown status {args.status!r}; one of "
+              f"{', '.join(status_word(s) for s in statuses())}", file=sys.stderr)
+        return USAGE
+    if args.db is None and not (args.out / "notices.db").is_file():
+        print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
+        return USAGE
+    try:
+        rules = load_rules(args.rules)
+        span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
+        result = set_marks(args.out, args.keys, Change(status, args.assignee, args.on, args.note), span, rules,
+                           RunOptions(today=args.today, db=args.db), args.org)
+    except (RuleError, RunBusy, ServiceError) as exc:
+        return _broken(exc, with_hint=not isinstance(exc, RuleError))
+    except (OSError, sqlite3.Error) as exc:
+        return _output_broken(exc, args.out)
+    for item in result.marked:
+        print(_mark_line(item))
+    for name in result.unknown:
+        where = f" in {args.org}" if args.org else ""
+        print(f"notices: error: no row{where} has the key {name} (see the key column; a req_id of a recurring "
+              "duty names several rows)", file=sys.stderr)
+    return USAGE if result.unknown else OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .engine.marking import marked_rows
+    from .errors import RuleError
+    from .export.checklists import horizon
+    from .export.marks import status_word
+    from .rules import load_rules
+    if not (args.out / "notices.db").is_file():
+        print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
+        return USAGE
+    try:
+        rules = load_rules(args.rules)
+    except RuleError as exc:
+        return _broken(exc, with_hint=False)
+    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
+    rows = marked_rows(args.out, span, args.org)
+    first = status_word("")
+    counts: dict[str, int] = {}
+    for item in rows:
+        counts[item.status] = counts.get(item.status, 0) + 1
+        if args.every or item.status != first or item.assignee or item.note:
+            print(_mark_line(item))
+    print(", ".join(f"{word} {n}" for word, n in counts.items()) or "no rows")
+    return OK
+
+
+def _mark_line(item: Item) -> str:
+    fields = [item.key, str(item.due_date or "-"), item.status, item.assignee or "-",
+              str(item.done_on or "-"), item.organization, item.what]
+    return "\t".join(fields) + (f"\t{item.note}" if item.note else "")
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ writers (export) both use it; neither imports the other."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime, time
 from enum import Enum
 from functools import cache
@@ -47,7 +47,24 @@ def columns_of(table: str) -> list[str]:
 
 def row_of(record: object) -> Row:
     """A record as a row of plain cells: enums by value, times as HH:MM, tuples joined, whole floats as ints."""
-    return {k: _value(v) for k, v in asdict(record).items()}  # type: ignore[call-overload]
+    return {name: _value(getattr(record, name)) for name in names_of(type(record))}
+
+
+def cells(record: object) -> dict[str, Any]:
+    """A record's fields by name, values as they are (dataclasses.asdict copies every value deeply, which
+    took most of the time of writing a large dataset's outputs; records hold no nested records)."""
+    return {name: getattr(record, name) for name in names_of(type(record))}
+
+
+def names_of(kind: type) -> tuple[str, ...]:
+    """A record type's field names (looked up once per type)."""
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def record_of(kind: type[R], row: Mapping[str, object]) -> R:
@@ -189,6 +206,26 @@ class Link:
     relation: str = ""  # how (rules: relations)
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """What staff keep about one obligation (a checklist row), kept in the store against the row's stable
+    key from run to run; the rest describes the obligation when it was last seen, for the `removed` sheet
+    and to find it again when its key changes (a rule changed how its clause reads)."""
+    key: str
+    status: str = ""  # a status id of export/labels.yaml (todo, doing, done); "" when never set
+    assignee: str = ""
+    done_on: date | None = None
+    note: str = ""
+    updated: str = ""  # ISO moment of the edit: the edited file's modification time, or when `notices done` ran
+    origin: str = ""  # where the edit was made (checklists.xlsx, checklists/<org>.csv, notices done)
+    organization: str = ""
+    due_date: date | None = None
+    what: str = ""
+    text: str = ""  # the clause
+    source: str = ""
+
+
+MARK_FIELDS = tuple(f.name for f in fields(Mark))
 NO_MARKS = FileMarks()
 NO_LINK = Link()
 
@@ -207,8 +244,9 @@ class Snapshot:
     runs: list[RunRecord]
     changes: list[ChangeRecord]
     links: dict[str, Link] = field(default_factory=dict)
+    staff_marks: dict[str, Mark] = field(default_factory=dict)  # what staff keep (checklists), by key
 
-    def marks(self, source: str) -> FileMarks:
+    def file_marks(self, source: str) -> FileMarks:
         return self.files.get(source, NO_MARKS)
 
     def link(self, source: str) -> Link:

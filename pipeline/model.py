@@ -362,3 +362,7 @@ class RunSummary:
     dropped: int = 0  # requirements gone with this run (a file changed or removed)
     exported: bool = True  # False when nothing changed and the outputs were left as they were
     next_due: tuple[tuple[date, str, str], ...] = ()  # (due date, organisation, what) of the next deadlines
+    marks_read: int = 0  # staff marks this run read from the checklists people edited
+    mark_conflicts: tuple[str, ...] = ()  # rows marked differently in two files: which won
+    mark_problems: tuple[str, ...] = ()  # cells of marks that could not be read
+    removed_marks: int = 0  # marks kept on the removed sheet: their obligation is gone

@@ -91,13 +91,14 @@ def test_export_workbook_formatting(seeds_output: Path) -> None:
     assert book.sheetnames[0] == "all" and "机关党支部" in book.sheetnames
     sheet = book["机关党支部"]
     header = [c.value for c in sheet[1]]
-    assert header[:6] == ["due_date", "due_time", "what", "how_much", "to_whom", "how"] and header[-1] == "done"
+    assert header[:6] == ["due_date", "due_time", "what", "how_much", "to_whom", "how"]
+    assert header[-5:] == ["status", "assignee", "done_on", "note", "key"]  # the marks staff keep (issue 18)
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     first = sheet.cell(row=2, column=1)
     assert first.is_date and first.number_format == "yyyy-mm-dd"
     # the evidence column: 60 characters shown; the file stores Excel's padding on top (60.71 for Calibri 11)
     assert 60 <= sheet.column_dimensions["G"].width < 61
-    assert any(dv.formula1 == '"yes,no"' for dv in sheet.data_validations.dataValidation)
+    assert any(dv.formula1 == '"未办,在办,已办"' for dv in sheet.data_validations.dataValidation)
     assert sheet.conditional_formatting, "overdue rows are marked"
 
 

@@ -17,10 +17,12 @@ from ..dataset import (
     TABLES,
     Cell,
     ChangeRecord,
+    Mark,
     RequirementKey,
     RunRecord,
     Snapshot,
     record_of,
+    row_of,
     tables_of,
 )
 from ..errors import MissingTool, ServiceError
@@ -31,6 +33,7 @@ from .state import FILE_COLUMNS, SCHEMA_VERSION, FileState, Stored, snapshot_of
 try:
     import psycopg
     from psycopg import sql
+    from psycopg.types.json import Jsonb
 except ImportError as exc:
     raise MissingTool("psycopg", "pip install 'notices[postgres]'", "--db needs psycopg (PostgreSQL)") from exc
 
@@ -47,6 +50,7 @@ SCHEMA = (
     ("CREATE TABLE IF NOT EXISTS runs (started TEXT, finished TEXT, inbox TEXT, new BIGINT, changed BIGINT, "
      "unchanged BIGINT, removed BIGINT, duplicates BIGINT, failed BIGINT, added BIGINT, dropped BIGINT, versions TEXT)"),
     "CREATE TABLE IF NOT EXISTS changes (id BIGSERIAL PRIMARY KEY, run TEXT, source TEXT, change TEXT, detail TEXT)",
+    "CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, mark JSONB NOT NULL)",
 )
 UPSERT_FILE = (
     "INSERT INTO files (source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, first_seen, "
@@ -178,7 +182,7 @@ class PgState:
         return {source: text for source, text in self.con.execute("SELECT source, text FROM texts")}
 
     def snapshot(self) -> Snapshot:
-        return snapshot_of(self.records(), self.files(), self.texts(), self.runs(), self.changes())
+        return snapshot_of(self.records(), self.files(), self.texts(), self.runs(), self.changes(), self.marks())
 
     def requirement_keys(self, sources: list[str]) -> set[RequirementKey]:
         """What identifies each stored requirement of these files, to tell added from removed ones."""
@@ -211,6 +215,18 @@ class PgState:
     def _set(self, key: str, value: str) -> None:
         self.con.execute("INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          (key, value))
+
+    def marks(self) -> dict[str, Mark]:
+        return {str(key): record_of(Mark, data) for key, data in self.con.execute("SELECT key, mark FROM marks")}
+
+    def save_marks(self, marks: list[Mark], drop: list[str]) -> None:
+        """Store these marks (replacing those of their keys) and forget the keys in `drop`, in one transaction."""
+        with self.con.transaction(), self.con.cursor() as cursor:
+            cursor.executemany("DELETE FROM marks WHERE key = %s", [(key,) for key in drop])
+            cursor.executemany("INSERT INTO marks VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET mark = excluded.mark",
+                               [(m.key, Jsonb(row_of(m))) for m in marks])
+            if marks or drop:
+                self._set("dirty", "1")
 
     def record_run(self, run: RunRecord, changes: list[ChangeRecord]) -> None:
         values = astuple(run)

@@ -2,6 +2,7 @@
 store each batch, mark what is gone, and rewrite the outputs only when something changed."""
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -14,6 +15,7 @@ from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
 from ..export import export, outputs
 from ..export.checklists import ALL, Horizon, horizon, upcoming
 from ..export.links import link_documents
+from ..export.marks import Attached, Merged, checklist_files, merge, read_edits, status_word
 from ..model import DocumentRecord, FileResult, Format, RunSummary, Status
 from ..rules import Rules, load_rules
 from .executors import Process
@@ -25,6 +27,7 @@ from .store import Store, open_store, replaced
 log = logging.getLogger(__name__)
 
 NEXT_DUE = 5  # deadlines shown in the summary
+WRITTEN = "checklist_files"  # the state's record of the checklist files as a run wrote them
 
 
 def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: Rules | Path | None = None,
@@ -105,25 +108,51 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_
     """Record the run; write the outputs when something changed (or a run died before writing them), with
     `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step."""
     stamp = f"{span.today}+{span.until}+{versions}"
+    merged = take_edits(state, out_dir)
+    summary = replace(summary, marks_read=len(merged.marks), mark_conflicts=tuple(merged.conflicts),
+                      mark_problems=tuple(merged.problems))
     missing = [name for name in outputs() if not (out_dir / name).exists()]
     if missing and state.get("exported"):
         log.warning("outputs missing, written again: %s", ", ".join(missing))
     needed = state.get("dirty") == "1" or state.get("exported") != stamp or bool(missing)
-    snapshot = state.snapshot() if needed else None
+    snapshot = linked(state, rules) if needed else None
     if snapshot is not None:
-        snapshot = replace(snapshot, links=link_documents(snapshot, rules))
         changes += _relations(_stamp(summary.started), snapshot,
                               {c.source for c in changes if c.change in ("new", "changed")})
     state.record_run(_run_record(summary, versions), changes)
     if snapshot is None:
         return replace(summary, exported=False, finished=datetime.now())
-    with replaced(out_dir) if whole else nullcontext(out_dir) as folder:
-        lists = export(replace(snapshot, runs=state.runs(), changes=state.changes()), folder, span)
-    state.set("dirty", "0")
+    marked = write(state, snapshot, out_dir, span, whole)
     state.set("exported", stamp)
-    due = upcoming(lists.get(ALL, []), span.today)[:NEXT_DUE]
-    next_due = tuple((day, item.organization, item.what) for day, item in due)
-    return replace(summary, next_due=next_due, finished=datetime.now())
+    done = status_word("done")
+    due = [(day, item) for day, item in upcoming(marked.lists.get(ALL, []), span.today) if item.status != done]
+    next_due = tuple((day, item.organization, item.what) for day, item in due[:NEXT_DUE])
+    return replace(summary, next_due=next_due, removed_marks=len(marked.removed), finished=datetime.now())
+
+
+def take_edits(state: Store, out_dir: Path) -> Merged:
+    """Store what staff marked in the checklists since the outputs were written (marks.py); files as the
+    last run left them are not read again."""
+    edits, problems = read_edits(out_dir, json.loads(state.get(WRITTEN) or "{}"))
+    merged = merge(state.marks(), edits, problems)
+    state.save_marks(merged.marks, [])
+    return merged
+
+
+def linked(state: Store, rules: Rules) -> Snapshot:
+    """The stored dataset with the links between its notices."""
+    snapshot = state.snapshot()
+    return replace(snapshot, links=link_documents(snapshot, rules))
+
+
+def write(state: Store, snapshot: Snapshot, out_dir: Path, span: Horizon, whole: bool) -> Attached:
+    """Write every output from `snapshot` and store the marks that moved with their rows."""
+    with replaced(out_dir) if whole else nullcontext(out_dir) as folder:
+        marked = export(replace(snapshot, runs=state.runs(), changes=state.changes()), folder, span)
+    state.save_marks(marked.changed, marked.dropped)
+    state.set(WRITTEN, json.dumps(checklist_files(out_dir)))
+    state.set("dirty", "0")
+    return marked
 
 
 def _relations(run: str, snapshot: Snapshot, sources: set[str]) -> list[ChangeRecord]:

@@ -16,11 +16,13 @@ from ..dataset import (
     TABLES,
     ChangeRecord,
     FileMarks,
+    Mark,
     RequirementKey,
     Row,
     RunRecord,
     Snapshot,
     record_of,
+    row_of,
     tables_of,
 )
 from ..model import DocumentRecord, ErrorRecord, FileResult, ProgressItem, Requirement, Stage
@@ -46,6 +48,7 @@ CREATE TABLE IF NOT EXISTS runs (started TEXT, finished TEXT, inbox TEXT, new IN
     unchanged INTEGER, removed INTEGER, duplicates INTEGER, failed INTEGER, added INTEGER, dropped INTEGER,
     versions TEXT);
 CREATE TABLE IF NOT EXISTS changes (run TEXT, source TEXT, change TEXT, detail TEXT);
+CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, mark TEXT NOT NULL);
 """
 
 
@@ -183,7 +186,7 @@ class State:
         return dict(self.con.execute("SELECT source, text FROM texts"))
 
     def snapshot(self) -> Snapshot:
-        return snapshot_of(self.records(), self.files(), self.texts(), self.runs(), self.changes())
+        return snapshot_of(self.records(), self.files(), self.texts(), self.runs(), self.changes(), self.marks())
 
     def requirement_keys(self, sources: list[str]) -> set[RequirementKey]:
         """What identifies each stored requirement of these files, to tell added from removed ones."""
@@ -226,6 +229,20 @@ class State:
     def _set(self, key: str, value: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    # --- staff marks ---------------------------------------------------------------------------
+
+    def marks(self) -> dict[str, Mark]:
+        return {key: record_of(Mark, json.loads(data)) for key, data in self.con.execute("SELECT key, mark FROM marks")}
+
+    def save_marks(self, marks: list[Mark], drop: list[str]) -> None:
+        """Store these marks (replacing those of their keys) and forget the keys in `drop`, in one transaction."""
+        with self.con:
+            self.con.executemany("DELETE FROM marks WHERE key = ?", [(key,) for key in drop])
+            self.con.executemany("INSERT OR REPLACE INTO marks VALUES (?, ?)",
+                                 [(m.key, _dumps(row_of(m))) for m in marks])
+            if marks or drop:
+                self._set("dirty", "1")
+
     def record_run(self, run: RunRecord, changes: list[ChangeRecord]) -> None:
         with self.con:
             self.con.execute(f"INSERT INTO runs VALUES ({','.join('?' * len(RUN_FIELDS))})", astuple(run))
@@ -262,18 +279,18 @@ def _move_aside(path: Path) -> Path:
 
 
 def snapshot_of(records: dict[str, list[Any]], files: dict[str, FileState], texts: dict[str, str],
-                runs: list[RunRecord], changes: list[ChangeRecord]) -> Snapshot:
+                runs: list[RunRecord], changes: list[ChangeRecord], marks: dict[str, Mark]) -> Snapshot:
     """A store's snapshot from its records by table and its files' states (state.State, pgstate.PgState)."""
     documents: list[DocumentRecord] = records["documents"]
     requirements: list[Requirement] = records["requirements"]
     progress: list[ProgressItem] = records["progress"]
     errors: list[ErrorRecord] = records["errors"]
-    marks = {s.source: FileMarks(s.withdrawn, s.duplicate_of) for s in files.values()}
-    return Snapshot(documents, requirements, progress, errors, marks, texts, runs, changes)
+    filed = {s.source: FileMarks(s.withdrawn, s.duplicate_of) for s in files.values()}
+    return Snapshot(documents, requirements, progress, errors, filed, texts, runs, changes, staff_marks=marks)
 
 
-def _dumps(rows: list[Row]) -> str:
-    return json.dumps(rows, ensure_ascii=False, default=_iso, separators=(",", ":"))
+def _dumps(value: list[Row] | Row) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_iso, separators=(",", ":"))
 
 
 def _iso(value: object) -> str:

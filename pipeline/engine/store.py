@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
+from ..dataset import ChangeRecord, Mark, RequirementKey, RunRecord, Snapshot
 from ..model import ErrorRecord
 from .lock import RunLock
 from .state import FileState, State, Stored
@@ -42,6 +42,10 @@ class Store(Protocol):
     def get(self, key: str) -> str: ...
 
     def set(self, key: str, value: str) -> None: ...
+
+    def marks(self) -> dict[str, Mark]: ...
+
+    def save_marks(self, marks: list[Mark], drop: list[str]) -> None: ...
 
     def record_run(self, run: RunRecord, changes: list[ChangeRecord]) -> None: ...
 

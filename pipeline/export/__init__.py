@@ -6,24 +6,26 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from ..dataset import (
     CHANGE_COLUMNS,
+    MARK_FIELDS,
     RUN_COLUMNS,
     TABLES,
     ChangeRecord,
     Row,
     Snapshot,
     Table,
+    cells,
     columns_of,
     tables_of,
 )
 from ..names import file_stems
 from .calendar import write_ics
-from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, Item, checklists
+from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, Item, checklists, notice_key
 from .forked import beside
+from .marks import Attached, attach
 from .report import write_report
 from .tables import as_text, atomic_bytes, read_snapshot, table_rows, write_csv, write_tables
 from .xlsx import write_xlsx
@@ -32,10 +34,10 @@ FORMATS = ("csv", "xlsx", "ics", "json")
 STAGE_PREFIX = ".export."  # the folder a run writes its outputs into before moving them into place
 
 
-def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Item]]:
+def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> Attached:
     """Write every output (documents already linked, see links.py) into a folder inside `out_dir`, then
     move them into place together: a run that fails while writing (a broken writer, a full disk) leaves
-    the previous outputs as they were. Returns the checklists."""
+    the previous outputs as they were. Returns the checklists with the staff marks on them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(f"{STAGE_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)  # left by a run killed while writing
@@ -66,23 +68,28 @@ def outputs() -> list[str]:
         "notices.db", "changes.csv", "checklists.xlsx", "checklists", "report/index.html"]
 
 
-def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> dict[str, list[Item]]:
+def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> Attached:
+    marked = checklists_of(snapshot, span)
+    lists = marked.lists
+    kept = {k: m for k, m in snapshot.staff_marks.items() if k not in marked.dropped}
+    kept |= {m.key: m for m in marked.changed}
     tables = {name: (columns_of(name), table_rows(snapshot, name)) for name in TABLES}
-    history: dict[str, Table] = {"runs": (RUN_COLUMNS, [asdict(r) for r in snapshot.runs]),
-                                 "changes": (CHANGE_COLUMNS, [asdict(c) for c in _newest_first(snapshot.changes)])}
-    lists = _lists(snapshot, span)
-    with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists), sum(len(rows) for rows in lists.values())):
+    history: dict[str, Table] = {"runs": (RUN_COLUMNS, [cells(r) for r in snapshot.runs]),
+                                 "changes": (CHANGE_COLUMNS, [cells(c) for c in _newest_first(snapshot.changes)]),
+                                 "marks": (list(MARK_FIELDS), [cells(m) for _, m in sorted(kept.items())])}
+    rows = sum(len(items) for items in lists.values())
+    with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists, marked.removed), rows):
         write_tables(out_dir, tables, history)
         write_csv(out_dir / "changes.csv", *history["changes"])
         write_checklist_folder(out_dir / "checklists", lists)
         write_report(out_dir / "report", snapshot, lists, span)
-    return lists
+    return marked
 
 
 def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None,
                       dest: Path | None = None) -> list[Path]:
     """Checklists of an existing output folder in one format, one file per organisation (or one)."""
-    lists = _lists(read_snapshot(out_dir), span)
+    lists = checklists_of(read_snapshot(out_dir), span).lists
     if org is not None:
         lists = {org: lists.get(org, [])}
     folder = dest or out_dir / "exports"
@@ -102,14 +109,16 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
     return written
 
 
-def _lists(snapshot: Snapshot, span: Horizon) -> dict[str, list[Item]]:
-    """Checklists of the live records: not withdrawn, and each notice once however many renditions."""
+def checklists_of(snapshot: Snapshot, span: Horizon) -> Attached:
+    """Checklists of the live records (not withdrawn, and each notice once however many renditions), with
+    the staff marks on their rows."""
     hidden = {d.doc_id for d in snapshot.documents
-              if snapshot.link(d.source).same_as or snapshot.marks(d.source).withdrawn}
+              if snapshot.link(d.source).same_as or snapshot.file_marks(d.source).withdrawn}
     requirements = [r for r in snapshot.requirements
-                    if r.doc_id not in hidden and not snapshot.marks(r.source).withdrawn]
-    progress = [p for p in snapshot.progress if p.doc_id not in hidden and not snapshot.marks(p.source).withdrawn]
-    return checklists(requirements, progress, span)
+                    if r.doc_id not in hidden and not snapshot.file_marks(r.source).withdrawn]
+    progress = [p for p in snapshot.progress if p.doc_id not in hidden and not snapshot.file_marks(p.source).withdrawn]
+    notices = {d.doc_id: notice_key(d.doc_number, d.title, d.doc_id) for d in snapshot.documents}
+    return attach(checklists(requirements, progress, span, notices), snapshot.staff_marks)
 
 
 def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:
@@ -131,7 +140,7 @@ def _write_one(path: Path, fmt: str, name: str, items: list[Item]) -> None:
 
 def checklist_rows(items: list[Item]) -> list[Row]:
     """Checklist items as rows for the writers of tables."""
-    return [asdict(i) for i in items]
+    return [cells(i) for i in items]
 
 
 def write_checklist_folder(folder: Path, lists: dict[str, list[Item]]) -> None:

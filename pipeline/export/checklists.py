@@ -3,7 +3,9 @@ with recurring duties expanded to their dates within a horizon."""
 from __future__ import annotations
 
 import calendar
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -13,7 +15,9 @@ from ..timex import next_occurrences
 from .tables import as_text
 
 COLUMNS = ("due_date", "due_time", "what", "how_much", "to_whom", "how", "evidence", "source", "page", "kind",
-           "per", "recurrence", "window", "section", "flags", "overdue", "req_id", "done")
+           "per", "recurrence", "window", "section", "flags", "overdue", "req_id", "status", "assignee", "done_on",
+           "note", "key")
+MARK_COLUMNS = ("status", "assignee", "done_on", "note")  # what staff write; kept from run to run by `key`
 ALL = "all"  # the sheet and file that hold every organisation's rows
 UNASSIGNED = "unassigned"  # rows of notices that name no organisation and no addressee
 OVERDUE = "yes"
@@ -24,6 +28,11 @@ PER_DAYS = {Per.week: 7, Per.month: 28, Per.quarter: 89, Per.half_year: 181, Per
 WHAT_MAX = 40
 CLAUSE_STOP = re.compile(r"[,。;:!?]")
 BY_PART = "BY"  # an RRULE part that fixes the day (BYMONTHDAY, BYDAY, BYSETPOS…)
+NOT_TEXT = re.compile(r"[\W_]+")
+KEY_LENGTH = 12
+# A letter first: Excel turns a CSV cell of digits (or digits, e, digits) into a number and saves it back
+# as 1.23457E+11, which would lose the key.
+KEY_PREFIX = "k"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,19 +73,28 @@ class Item:
     flags: str = ""
     overdue: str = ""
     req_id: str = ""
-    done: str = ""
+    status: str = ""  # the marks staff keep (marks.py); the status as written for people
+    assignee: str = ""
+    done_on: date | None = None
+    note: str = ""
+    key: str = ""  # the obligation's stable key (key_of), which the marks are kept against
     organization: str = ""  # set on the ALL list only; each organisation's own list is under its name
 
 
-def checklists(requirements: list[Requirement], progress: list[ProgressItem], span: Horizon) -> dict[str, list[Item]]:
-    """Items by organisation (sorted by date, undated last) and the same items under ALL."""
+def checklists(requirements: list[Requirement], progress: list[ProgressItem], span: Horizon,
+               notices: Mapping[str, str] | None = None) -> dict[str, list[Item]]:
+    """Items by organisation (sorted by date, undated last) and the same items under ALL; `notices` gives
+    the notice key (notice_key) of each doc_id, for the items' keys."""
     by_org: dict[str, list[Item]] = {}
+    keys = _Keys(notices or {})
     for req in requirements:
-        for item in _items_of(req, span):
+        for item, occurrence in _items_of(req, span):
+            item = replace(item, key=keys.key(req.doc_id, req.text, occurrence))
             by_org.setdefault(req.organization or UNASSIGNED, []).append(item)
     for p in progress:
         if p.status is not ProgressStatus.done:
-            by_org.setdefault(p.lead_org or UNASSIGNED, []).append(_progress_item(p, span))
+            item = replace(_progress_item(p, span), key=keys.key(p.doc_id, f"{p.category} {p.item}", ""))
+            by_org.setdefault(p.lead_org or UNASSIGNED, []).append(item)
     lists = {org: sorted(items, key=_by_date) for org, items in sorted(by_org.items())}
     everything = sorted((replace(i, organization=org) for org, items in lists.items() for i in items), key=_by_date)
     return {ALL: everything, **lists} if lists else {}
@@ -87,17 +105,41 @@ def upcoming(items: list[Item], today: date) -> list[tuple[date, Item]]:
     return [(i.due_date, i) for i in items if i.due_date is not None and i.due_date >= today]
 
 
-def _items_of(req: Requirement, span: Horizon) -> list[Item]:
+def notice_key(doc_number: str, title: str, doc_id: str) -> str:
+    """What names a notice whatever file or format it came in: its 发文字号, else its title's characters,
+    else (a notice with neither) its doc_id."""
+    return doc_number or NOT_TEXT.sub("", title) or doc_id
+
+
+class _Keys:
+    """Stable keys of obligations: a hash of the notice (notice_key), the clause's characters (its words
+    and numbers, not its spacing or punctuation, which differ between a PDF and a Word rendition) and,
+    for a duty expanded over dates, the date; rows that share all three (a clause with two quotas) are
+    told apart by their order."""
+
+    def __init__(self, notices: Mapping[str, str]) -> None:
+        self.notices = notices
+        self.seen: dict[tuple[str, str, str], int] = {}
+
+    def key(self, doc_id: str, text: str, occurrence: str) -> str:
+        base = (self.notices.get(doc_id, doc_id), NOT_TEXT.sub("", text), occurrence)
+        n = self.seen[base] = self.seen.get(base, -1) + 1
+        digest = hashlib.sha256("\x1f".join((*base, str(n))).encode("utf-8")).hexdigest()
+        return KEY_PREFIX + digest[:KEY_LENGTH]
+
+
+def _items_of(req: Requirement, span: Horizon) -> list[tuple[Item, str]]:
+    """The items of a requirement, each with its occurrence (its date, for a duty expanded over dates)."""
     base = _base(req)
     dates = _dates(req, span)
     if not dates:
-        return [_dated(base, req.due_date or req.window_end, (), span)]
+        return [(_dated(base, req.due_date or req.window_end, (), span), "")]
     out = []
     for moment, flags in dates:
         item = _dated(base, _day(moment), flags, span)
         if isinstance(moment, datetime) and not item.due_time:
             item = replace(item, due_time=moment.strftime("%H:%M"))  # 每周一上午9:00
-        out.append(item)
+        out.append((item, _day(moment).isoformat()))
     return out
 
 

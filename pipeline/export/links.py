@@ -39,7 +39,7 @@ def link_documents(snapshot: Snapshot, rules: Rules) -> dict[str, Link]:
 
 
 def _is_live(d: DocumentRecord, snapshot: Snapshot) -> bool:
-    marks = snapshot.marks(d.source)
+    marks = snapshot.file_marks(d.source)
     return d.status is Status.ok and not marks.withdrawn and not marks.duplicate_of
 
 

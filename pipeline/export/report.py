@@ -10,12 +10,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..dataset import Row, Snapshot, row_of
+from ..dataset import Row, Snapshot, cells, row_of
 from ..model import ProgressItem, Requirement
 from .checklists import ALL, Horizon, Item, number, upcoming
 from .tables import as_text, table_rows
@@ -118,7 +118,7 @@ def _index(documents: list[Row], requirements: dict[str, list[Requirement]], pro
 def _linked(item: Item) -> dict[str, object]:
     doc_id = item.req_id.rsplit("-", 1)[0]
     anchor = f"#row-{item.req_id}" if "-p" not in item.req_id[len(doc_id):] else ""
-    return {**{k: as_text(v) for k, v in asdict(item).items()}, "link": f"notices/{doc_id}.html{anchor}"}
+    return {**{k: as_text(v) for k, v in cells(item).items()}, "link": f"notices/{doc_id}.html{anchor}"}
 
 
 def _plain(row: Row) -> dict[str, str]:

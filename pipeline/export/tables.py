@@ -18,6 +18,7 @@ from ..dataset import (
     Cell,
     FileMarks,
     Link,
+    Mark,
     Row,
     Snapshot,
     Table,
@@ -85,9 +86,9 @@ def table_rows(snapshot: Snapshot, table: str) -> list[Row]:
     (dataset.EXTRA_COLUMNS)."""
     records: list[Any] = getattr(snapshot, table)
     if table == "documents":
-        return [row_of(d) | _file_marks(snapshot.marks(d.source)) | row_of(snapshot.link(d.source)) for d in records]
+        return [row_of(d) | _file_marks(snapshot.file_marks(d.source)) | row_of(snapshot.link(d.source)) for d in records]
     if table in ("requirements", "progress"):
-        return [row_of(r) | {"withdrawn": snapshot.marks(r.source).withdrawn or None} for r in records]
+        return [row_of(r) | {"withdrawn": snapshot.file_marks(r.source).withdrawn or None} for r in records]
     return [row_of(r) for r in records]
 
 
@@ -105,6 +106,7 @@ def read_snapshot(out_dir: Path) -> Snapshot:
             cursor = con.execute(f"SELECT * FROM {name}")
             columns = [d[0] for d in cursor.description]
             rows[name] = [dict(zip(columns, values)) for values in cursor]
+        marks = _marks(con)
     finally:
         con.close()
     records: dict[str, list[Any]] = {name: [record_of(RECORDS[name], row) for row in rows[name]] for name in TABLES}
@@ -112,7 +114,17 @@ def read_snapshot(out_dir: Path) -> Snapshot:
     files = {str(d["source"]): record_of(FileMarks, d) for d in documents}
     links = {str(d["source"]): record_of(Link, d) for d in documents}
     return Snapshot(records["documents"], records["requirements"], records["progress"], records["errors"], files,
-                    {}, [], [], links)
+                    {}, [], [], links, {m.key: m for m in marks})
+
+
+def _marks(con: sqlite3.Connection) -> list[Mark]:
+    """The staff marks an output folder holds (none in one written before marks were kept)."""
+    try:
+        cursor = con.execute("SELECT * FROM marks")
+    except sqlite3.OperationalError:
+        return []
+    columns = [d[0] for d in cursor.description]
+    return [record_of(Mark, dict(zip(columns, values))) for values in cursor]
 
 
 def _write_sqlite(path: Path, tables: dict[str, Table]) -> None:
