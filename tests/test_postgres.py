@@ -110,3 +110,24 @@ def test_postgres_db_takes_only_a_postgresql_url(tmp_path: Path, url: str,
     assert _run(_inbox(tmp_path / "inbox"), tmp_path / "out", "--db", url) == 2
     assert capsys.readouterr().err == ("notices: error: --db takes a PostgreSQL URL: "
                                        "postgresql://USER@HOST:PORT/DATABASE\n")
+
+
+def test_postgres_keeps_the_staff_marks(tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Marks set with `notices done --db` and in a checklist CSV are kept in the database and survive runs."""
+    import csv
+    inbox, out = _inbox(tmp_path / "inbox"), tmp_path / "pg"
+    assert _run(inbox, out, "--db", pg_url) == 3
+    path = out / "checklists" / "机关党支部.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    assert main(["done", "-o", str(out), "--db", pg_url, "--today", TODAY, "--assignee", "王五", rows[0]["key"]]) == 0
+    table = [list(rows[0])] + [list(r.values()) for r in csv.DictReader(path.open(encoding="utf-8-sig"))]
+    table[2][table[0].index("status")] = "在办"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(table)
+    assert _run(inbox, out, "--db", pg_url, "--full") == 3
+    marked = {r["key"]: r for r in csv.DictReader(path.open(encoding="utf-8-sig"))}
+    assert (marked[rows[0]["key"]]["status"], marked[rows[0]["key"]]["assignee"]) == ("已办", "王五")
+    assert marked[rows[1]["key"]]["status"] == "在办"
+    with psycopg.connect(pg_url) as con:
+        stored = dict(con.execute("SELECT key, mark->>'status' FROM marks").fetchall())
+    assert stored == {rows[0]["key"]: "done", rows[1]["key"]: "doing"}

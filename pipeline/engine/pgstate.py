@@ -224,7 +224,7 @@ class PgState:
         with self.con.transaction(), self.con.cursor() as cursor:
             cursor.executemany("DELETE FROM marks WHERE key = %s", [(key,) for key in drop])
             cursor.executemany("INSERT INTO marks VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET mark = excluded.mark",
-                               [(m.key, Jsonb(row_of(m))) for m in marks])
+                               [(m.key, Jsonb(_jsonable(row_of(m)))) for m in marks])
             if marks or drop:
                 self._set("dirty", "1")
 
@@ -281,6 +281,11 @@ def _cell(value: object) -> Cell:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value  # type: ignore[return-value]
+
+
+def _jsonable(row: dict[str, Cell]) -> dict[str, object]:
+    """A row for a JSON column: dates as ISO text."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
 
 
 def _quote(name: str) -> str:
