@@ -104,8 +104,9 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     if emails and not any(g.times for g in groups):
         # the channel has a row of its own where no dated row carries it (…不超过3000字,发送至x@y.cn)
         at = text.lower().find(emails[0].split("@")[0])
-        channel = _Group(part=_part_of(clause, clause.char_start + at) if at >= 0 else len(clause.parts) - 1)
-        groups = sorted([*groups, channel], key=lambda g: g.part)
+        part = _part_of(clause, clause.char_start + at) if at >= 0 else len(clause.parts) - 1
+        if all(g.part != part for g in groups):  # a row of that part (每月…发送至x@y.cn) carries it already
+            groups = sorted([*groups, _Group(part=part)], key=lambda g: g.part)
     parts = [(s - clause.char_start, e - clause.char_start) for s, e in clause.parts]
     rows: list[Requirement] = []
     named: tuple[tuple[Mention, ...], str] | None = None
