@@ -215,6 +215,14 @@ def test_extract_channel_of_a_quota_clause_has_its_row(rules: Rules, tagger: Tag
         ("quota", 1, ()), ("submission", None, ("icbaoming@example.org.cn",))]
 
 
+def test_extract_channel_in_the_part_of_a_recurring_duty_is_carried_by_it(rules: Rules, tagger: Tagger) -> None:
+    """An e-mail in the same part as a recurring duty (found by the property test, which crashed on it): the
+    duty's row carries it, with no second row."""
+    rows = rows_of("每月最后一个工作日发送至neuzzb@163.com", date(2000, 1, 1), rules, tagger)
+    assert [(r.kind.value, r.per.value if r.per else "", r.emails) for r in rows] == [
+        ("recurring", "month", ("neuzzb@163.com",))]
+
+
 @pytest.mark.parametrize("text, emails", [
     ("请于4月1日前将材料发送至党委组织部专用邮箱(neuzzb@163.com)。", ("neuzzb@163.com",)),
     ("将申报书电子版发送至 zzhang86@ xjtu.edu.cn。", ("zzhang86@xjtu.edu.cn",)),

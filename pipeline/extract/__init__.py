@@ -101,12 +101,14 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     anchors = [v for v in values if _is_dated_duty(text, v, cited, ctx)]
     groups = _groups(clause, anchors, quantities, pers, ctx.rules)
     emails = _emails(text, ctx.rules)
+    channel = -1  # the part whose row carries the e-mail when no dated row does
     if emails and not any(g.times for g in groups):
-        # the channel has a row of its own where no dated row carries it (…不超过3000字,发送至x@y.cn)
+        # the channel has a row of its own (…不超过3000字,发送至x@y.cn), or is carried by the row of its part
+        # (每月最后一个工作日发送至x@y.cn)
         at = text.lower().find(emails[0].split("@")[0])
-        part = _part_of(clause, clause.char_start + at) if at >= 0 else len(clause.parts) - 1
-        if all(g.part != part for g in groups):  # a row of that part (每月…发送至x@y.cn) carries it already
-            groups = sorted([*groups, _Group(part=part)], key=lambda g: g.part)
+        channel = _part_of(clause, clause.char_start + at) if at >= 0 else len(clause.parts) - 1
+        if all(g.part != channel for g in groups):
+            groups = sorted([*groups, _Group(part=channel)], key=lambda g: g.part)
     parts = [(s - clause.char_start, e - clause.char_start) for s, e in clause.parts]
     rows: list[Requirement] = []
     named: tuple[tuple[Mention, ...], str] | None = None
@@ -117,7 +119,8 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
             parts[0][0] if end - parts[0][0] <= MAX_ROW else start, end)
         for row in _group_rows(group, pers, text, ctx):
             mentions, fallback = named = named or parties_of()
-            rows.append(_finish(row, clause, (start, end, anchor, sentence), mentions, fallback, emails, ctx))
+            row = _finish(row, clause, (start, end, anchor, sentence), mentions, fallback, emails, ctx)
+            rows.append(replace(row, emails=emails) if group.part == channel else row)
     return rows
 
 
