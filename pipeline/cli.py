@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .engine.options import HORIZON_MONTHS, Executor
+from .export.words import LANGUAGES
 
 if TYPE_CHECKING:
     from .engine import RunOptions
@@ -148,8 +149,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _horizon_options(parser: argparse.ArgumentParser) -> None:
+    """The checklists' window and language: the same for every command that writes or shows them."""
     parser.add_argument("--today", type=_iso_date, default=None,
                         help="the date checklists count from and mark overdue before (default: today)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0],
+                        help="the language of the checklists and the report (default: zh)")
     parser.add_argument("--horizon-months", type=_positive, default=HORIZON_MONTHS,
                         help="how far ahead recurring duties are listed (default: 12)")
 
@@ -274,7 +278,7 @@ def _options(args: argparse.Namespace, full: bool = False, wait: bool = True, fa
     from .engine.workers import default_workers
     return RunOptions(today=args.today, horizon_months=args.horizon_months, full=full, wait=wait,
                       fail_fast=fail_fast, workers=args.workers or default_workers(), executor=Executor(args.executor),
-                      scheduler=args.scheduler, db=args.db)
+                      scheduler=args.scheduler, db=args.db, lang=args.lang)
 
 
 def _print_summary(s: RunSummary) -> None:
@@ -310,7 +314,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"notices: error: {exc}", file=sys.stderr)
         return BROKEN
     span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
-    for path in export_checklists(args.out, args.format, span, args.org, args.dest):
+    for path in export_checklists(args.out, args.format, span, args.org, args.dest, args.lang):
         print(path)
     return OK
 
@@ -321,12 +325,12 @@ def _done(args: argparse.Namespace) -> int:
     from .engine.marking import Change, set_marks
     from .errors import RuleError, ServiceError
     from .export.checklists import horizon
-    from .export.marks import status_id, status_word, statuses
+    from .export.words import status_ids, status_of, words
     from .rules import load_rules
-    status = status_id(args.status)
+    status = status_of(args.status)
     if not status:
         print(f"notices: error: unknown status {args.status!r}; one of "
-              f"{', '.join(status_word(s) for s in statuses())}", file=sys.stderr)
+              f"{', '.join(words(args.lang).status(s) for s in status_ids())}", file=sys.stderr)
         return USAGE
     if args.db is None and not (args.out / "notices.db").is_file():
         print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
@@ -335,13 +339,13 @@ def _done(args: argparse.Namespace) -> int:
         rules = load_rules(args.rules)
         span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
         result = set_marks(args.out, args.keys, Change(status, args.assignee, args.on, args.note), span, rules,
-                           RunOptions(today=args.today, db=args.db), args.org)
+                           RunOptions(today=args.today, db=args.db, lang=args.lang), args.org)
     except (RuleError, RunBusy, ServiceError) as exc:
         return _broken(exc, with_hint=not isinstance(exc, RuleError))
     except (OSError, sqlite3.Error) as exc:
         return _output_broken(exc, args.out)
     for item in result.marked:
-        print(_mark_line(item))
+        print(_mark_line(item, args.lang))
     for name in result.unknown:
         where = f" in {args.org}" if args.org else ""
         print(f"notices: error: no row{where} has the key {name} (see the key column; a req_id of a recurring "
@@ -353,7 +357,7 @@ def _status(args: argparse.Namespace) -> int:
     from .engine.marking import marked_rows
     from .errors import RuleError
     from .export.checklists import horizon
-    from .export.marks import status_word
+    from .export.words import words
     from .rules import load_rules
     if not (args.out / "notices.db").is_file():
         print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
@@ -364,18 +368,19 @@ def _status(args: argparse.Namespace) -> int:
         return _broken(exc, with_hint=False)
     span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
     rows = marked_rows(args.out, span, args.org)
-    first = status_word("")
+    w = words(args.lang)
     counts: dict[str, int] = {}
     for item in rows:
-        counts[item.status] = counts.get(item.status, 0) + 1
-        if args.every or item.status != first or item.assignee or item.note:
-            print(_mark_line(item))
+        counts[w.status(item.status)] = counts.get(w.status(item.status), 0) + 1
+        if args.every or item.status not in ("", "todo") or item.assignee or item.note:
+            print(_mark_line(item, args.lang))
     print(", ".join(f"{word} {n}" for word, n in counts.items()) or "no rows")
     return OK
 
 
-def _mark_line(item: Item) -> str:
-    fields = [item.key, str(item.due_date or "-"), item.status, item.assignee or "-",
+def _mark_line(item: Item, lang: str) -> str:
+    from .export.words import words
+    fields = [item.key, str(item.due_date or "-"), words(lang).status(item.status), item.assignee or "-",
               str(item.done_on or "-"), item.organization, item.what]
     return "\t".join(fields) + (f"\t{item.note}" if item.note else "")
 

@@ -57,7 +57,7 @@ def test_export_checklist_marks_overdue_and_sorts() -> None:
     reqs = [_req(req_id="a", due_date=date(2027, 1, 1)), _req(req_id="b", due_date=date(2020, 1, 1)),
             _req(req_id="c", kind="quota", per="item", quantity=1, unit="次")]
     rows = checklists(reqs, [], SPAN)["机关党支部"]
-    assert [(r.req_id, r.overdue) for r in rows] == [("b", "yes"), ("a", ""), ("c", "")]
+    assert [(r.req_id, r.overdue) for r in rows] == [("b", True), ("a", False), ("c", False)]
 
 
 def test_export_checklist_all_and_unfinished_progress() -> None:
@@ -81,25 +81,34 @@ def test_export_one_checklist_per_organisation(seeds_output: Path) -> None:
     names = {p.stem for p in (seeds_output / "checklists").glob("*.csv")}
     assert {"机关党支部", "机关党委", "机械工程学院党支部", "分党委", "党政办公室"} <= names
     rows = list(csv.DictReader((seeds_output / "checklists" / "分党委.csv").open(encoding="utf-8-sig")))
-    deadline = next(r for r in rows if r["due_date"] == "2022-04-01")
-    assert (deadline["due_time"], deadline["to_whom"], deadline["how"]) == ("17:00", "党委组织部", "neuzzb@163.com")
+    deadline = next(r for r in rows if r["截止日期"] == "2022-04-01")  # headers in Chinese (issue 18)
+    assert (deadline["时间"], deadline["报送对象"], deadline["方式"]) == ("17:00", "党委组织部", "neuzzb@163.com")
 
 
 def test_export_workbook_formatting(seeds_output: Path) -> None:
+    """The workbook people keep (issue 18): Chinese headers with the columns staff use first, real dates, a
+    frozen header, filters, a status list in Chinese, overdue rows marked; printed on A4 landscape, as wide
+    as one page, the header on every page."""
     from openpyxl import load_workbook
     book = load_workbook(seeds_output / "checklists.xlsx")
-    assert book.sheetnames[0] == "all" and "机关党支部" in book.sheetnames
+    assert book.sheetnames[0] == "全部" and "机关党支部" in book.sheetnames
     sheet = book["机关党支部"]
     header = [c.value for c in sheet[1]]
-    assert header[:6] == ["due_date", "due_time", "what", "how_much", "to_whom", "how"]
-    assert header[-5:] == ["status", "assignee", "done_on", "note", "key"]  # the marks staff keep (issue 18)
+    assert header[:6] == ["截止日期", "事项", "状态", "承办人", "完成日期", "备注"]
+    assert {"数量", "报送对象", "方式", "依据", "来源", "键"} <= set(header)
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     first = sheet.cell(row=2, column=1)
     assert first.is_date and first.number_format == "yyyy-mm-dd"
-    # the evidence column: 60 characters shown; the file stores Excel's padding on top (60.71 for Calibri 11)
-    assert 60 <= sheet.column_dimensions["G"].width < 61
+    # the evidence column: 50 characters shown; the file stores Excel's padding on top (50.71 for Calibri 11)
+    evidence = chr(ord("A") + header.index("依据"))
+    assert 50 <= sheet.column_dimensions[evidence].width < 51
     assert any(dv.formula1 == '"未办,在办,已办"' for dv in sheet.data_validations.dataValidation)
     assert sheet.conditional_formatting, "overdue rows are marked"
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToHeight) == ("landscape", 9, 0)
+    assert setup.fitToWidth in (None, 1)  # one page wide: 1 is the file format's default, left out
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    assert not any(str(c.value or "").startswith("'") for row in sheet.iter_rows(min_row=2) for c in row)
 
 
 def test_export_ics_holds_every_deadline(seeds_output: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,3 +148,31 @@ def test_export_recurring_time_gives_due_time() -> None:
     req = _req(kind="recurring", recurrence="FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", per="week")
     rows = checklists([req], [], SPAN)["机关党支部"]
     assert (rows[0].due_date, rows[0].due_time) == (date(2026, 11, 23), "09:00")
+
+
+def test_export_channel_of_a_sentence_reaches_each_of_its_duties() -> None:
+    """…总结(不超过3000字)报送机关党委,电子版发送至x@y.cn: the quota's row shows the e-mail too (issue 18)."""
+    sentence = "总结(不超过3000字)报送机关党委,电子版发送至dw@example.cn"
+    quota = _req(req_id="d-0001", kind="quota", per="item", quantity=3000, unit="字", comparator="<=",
+                 evidence=sentence)
+    channel = _req(req_id="d-0002", kind="submission", emails="dw@example.cn", subject="年度总结", evidence=sentence)
+    other = _req(req_id="d-0003", kind="quota", per="item", quantity=1, unit="篇", evidence="另一句")
+    rows = {r.req_id: r for r in checklists([quota, channel, other], [], SPAN)["机关党支部"]}
+    assert rows["d-0001"].how == rows["d-0002"].how == "dw@example.cn | 年度总结" and rows["d-0003"].how == ""
+
+
+def test_export_checklists_in_english_with_lang(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "001_66fe4d6b06fc550e.txt", inbox)
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY.isoformat(), "--lang", "en"]) == 0
+    rows = list(csv.DictReader((out / "checklists" / "机关党支部.csv").open(encoding="utf-8-sig")))
+    assert list(rows[0])[:4] == ["due_date", "what", "status", "assignee"]
+    assert {r["status"] for r in rows} == {"todo"} and ">=32学时" in {r["how_much"] for r in rows}
+    zh = tmp_path / "zh"
+    assert main(["run", str(inbox), "-o", str(zh), "--today", TODAY.isoformat()]) == 0
+    rows = list(csv.DictReader((zh / "checklists" / "机关党支部.csv").open(encoding="utf-8-sig")))
+    assert {r["状态"] for r in rows} == {"未办"} and "不少于32学时" in {r["数量"] for r in rows}
+    assert "每年" in {r["周期"] for r in rows} and "逾期" in {r["逾期"] for r in rows}
+    # the notice by its title and 发文字号, not its file name
+    assert {r["来源"] for r in rows} == {"机关党委推进“两学一做”学习教育常态化制度化实施方案（大工机关委〔2017〕14号）"}

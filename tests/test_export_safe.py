@@ -13,6 +13,7 @@ import pytest
 from pipeline.export.checklists import Item
 from pipeline.export.safe import neutralise
 from pipeline.export.tables import Row, write_csv, write_tables
+from pipeline.export.words import words
 from pipeline.export.xlsx import write_xlsx
 
 from .conftest import AS_OF, run
@@ -53,13 +54,15 @@ def test_export_safe_csv_cells(tmp_path: Path) -> None:
 
 
 def test_export_safe_xlsx_cells(tmp_path: Path) -> None:
+    """XLSX text cells are never formulas (the writer's strings_to_formulas is off), so they keep their text
+    exactly, with no quote in front for people to see (issue 18); only the CSV files need that guard."""
     from openpyxl import load_workbook
-    row = Item(due_date=date(2024, 6, 30), what=HOSTILE, how_much="-3学时", page=-1, evidence="+86 10")
-    write_xlsx(tmp_path / "c.xlsx", {"机关党委": [row]})
+    row = Item(due_date=date(2024, 6, 30), what=HOSTILE, quantity="-3", unit="学时", page=-1, evidence="+86 10")
+    write_xlsx(tmp_path / "c.xlsx", {"机关党委": [row]}, words("en"))
     sheet = load_workbook(tmp_path / "c.xlsx")["机关党委"]
     header = [c.value for c in sheet[1]]
     values = dict(zip(header, (c.value for c in sheet[2])))
-    assert values["what"] == "'" + HOSTILE and values["how_much"] == "'-3学时" and values["evidence"] == "'+86 10"
+    assert values["what"] == HOSTILE and values["how_much"] == "-3学时" and values["evidence"] == "+86 10"
     assert values["page"] == -1 and values["due_date"].date() == date(2024, 6, 30)
     assert all(c.data_type != "f" for c in sheet[2])
 

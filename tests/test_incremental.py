@@ -153,7 +153,7 @@ def test_incremental_other_rendition_linked_and_listed_once(inbox: Path, tmp_pat
     first, second = docs["001_66fe4d6b06fc550e.gb18030.txt"], docs["001_66fe4d6b06fc550e.txt"]
     assert (first["same_as"], second["same_as"]) == ("", first["doc_id"])  # the first by file name leads
     monthly = [r for p in (out / "checklists").glob("*.csv") for r in csv.DictReader(p.open(encoding="utf-8-sig"))
-               if "每月最后一个工作日" in r["evidence"] and r["due_date"] == "2026-11-30"]
+               if "每月最后一个工作日" in r["依据"] and r["截止日期"] == "2026-11-30"]  # the checklists' Chinese headers
     assert len(monthly) == 1
 
 

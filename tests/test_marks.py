@@ -12,8 +12,9 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.dataset import Mark
-from pipeline.export.checklists import ALL, Horizon, checklists, notice_key
-from pipeline.export.marks import Edit, merge, status_id, status_word
+from pipeline.export.checklists import ALL, Horizon, checklists, notice_of
+from pipeline.export.marks import Edit, merge
+from pipeline.export.words import status_of, words
 from pipeline.model import FileResult
 from pipeline.rules import default_rules_dir
 
@@ -21,12 +22,12 @@ from .conftest import SAMPLES, TODAY, run
 
 SPAN = Horizon(date(2026, 12, 7), date(2027, 12, 7), ((1, 15), (7, 10)))
 SEEDS = ("001", "003", "004")
+W = words()  # the checklists' words: headers and sheet names in Chinese
 
 
 def _keys(result: FileResult) -> set[str]:
     doc = result.document
-    lists = checklists(list(result.requirements), list(result.progress), SPAN,
-                       {doc.doc_id: notice_key(doc.doc_number, doc.title, doc.doc_id)})
+    lists = checklists(list(result.requirements), list(result.progress), SPAN, {doc.doc_id: notice_of(doc)})
     return {i.key for i in lists.get(ALL, [])}
 
 
@@ -44,9 +45,9 @@ def test_marks_key_is_the_same_in_every_format(sample_results: dict[str, FileRes
 
 
 def test_marks_status_words_in_both_languages() -> None:
-    assert [status_id(w) for w in ("已办", "done", "在办", "doing", "未办", "", "完了")] == \
+    assert [status_of(w) for w in ("已办", "done", "在办", "doing", "未办", "", "完了")] == \
         ["done", "done", "doing", "doing", "todo", "", None]
-    assert status_word("done") == "已办" and status_word("") == "未办" and status_word("done", "en") == "done"
+    assert words().status("done") == "已办" and words().status("") == "未办" and words("en").status("done") == "done"
 
 
 def test_marks_newest_edit_wins_and_the_conflict_is_reported() -> None:
@@ -89,9 +90,9 @@ def _mark_workbook(out: Path, sheet_name: str, rows: int, value: dict[str, str])
     marked = {}
     for row in sheet.iter_rows(min_row=2, max_row=rows + 1):
         for column, text in value.items():
-            row[header.index(column)].value = text
+            row[header.index(W.column(column))].value = text
         cells = {h: _text(c.value) for h, c in zip(header, row)}
-        marked[cells["key"]] = {**value, **{c: cells[c] for c in DESCRIBED}}
+        marked[cells[W.column("key")]] = {**value, **{c: cells[W.column(c)] for c in DESCRIBED}}
     book.save(out / "checklists.xlsx")
     return marked
 
@@ -104,9 +105,9 @@ def _mark_csv(path: Path, rows: list[int], value: dict[str, str]) -> dict[str, d
     marked = {}
     for n in rows:
         for column, text in value.items():
-            table[n][header.index(column)] = text
+            table[n][header.index(W.column(column))] = text
         cells = dict(zip(header, table[n]))
-        marked[cells["key"]] = {**value, **{c: cells[c] for c in DESCRIBED}}
+        marked[cells[W.column("key")]] = {**value, **{c: cells[W.column(c)] for c in DESCRIBED}}
     with path.open("w", encoding="gb18030", newline="") as f:
         csv.writer(f).writerows(table)
     return marked
@@ -119,15 +120,18 @@ def _text(value: object) -> str:
 
 
 def _rows(out: Path) -> list[dict[str, str]]:
-    """Every row of the workbook's organisation sheets and of its removed sheet, with its sheet."""
+    """Every row of the workbook's organisation sheets and of its removed sheet, with its sheet (removed for
+    the removed sheet), by column id."""
     from openpyxl import load_workbook
     book = load_workbook(out / "checklists.xlsx", read_only=True)
+    ids = {W.column(c): c for c in ("key", "status", "assignee", "note", "due_date", "evidence", "text")}
     found = []
     for sheet in book.worksheets:
         rows = sheet.iter_rows(values_only=True)
-        header = [str(h) for h in next(rows)]
-        if sheet.title != ALL:
-            found += [{"sheet": sheet.title, **{h: _text(v) for h, v in zip(header, row)}} for row in rows]
+        header = [ids.get(str(h), str(h)) for h in next(rows)]
+        name = "removed" if sheet.title == W.sheet("removed") else sheet.title
+        if sheet.title != W.sheet(ALL):
+            found += [{"sheet": name, **{h: _text(v) for h, v in zip(header, row)}} for row in rows]
     book.close()
     return found
 
@@ -163,7 +167,7 @@ def test_marks_survive_every_kind_of_run(tmp_path: Path, capsys: pytest.CaptureF
     inbox, out = _inbox(tmp_path), tmp_path / "out"
     run(inbox, out)
     wanted = _mark_workbook(out, "机关党支部", 8, {"status": "已办", "assignee": "张三"})
-    wanted |= _mark_csv(next((out / "checklists").glob("分党委.csv")), [1, 2, 3], {"status": "在办", "note": "已联系"})
+    wanted |= _mark_csv(out / "checklists" / "分党委.csv", [1, 2, 3], {"status": "在办", "note": "已联系"})
     table: list[tuple[str, dict[str, int]]] = []
 
     summary = run(inbox, out)  # nothing changed but the marks
@@ -217,11 +221,11 @@ def test_marks_done_from_the_command_line(tmp_path: Path, capsys: pytest.Capture
     inbox, out = _inbox(tmp_path), tmp_path / "out"
     run(inbox, out)
     rows = list(csv.DictReader((out / "checklists" / "机关党委.csv").open(encoding="utf-8-sig")))
-    key = rows[0]["key"]
+    key = rows[0]["键"]
     assert main(["done", "-o", str(out), "--today", TODAY, "--assignee", "王五", key]) == 0
-    assert capsys.readouterr().out.split("\t")[:4] == [key, rows[0]["due_date"] or "-", "已办", "王五"]
-    after = {r["key"]: r for r in csv.DictReader((out / "checklists" / "机关党委.csv").open(encoding="utf-8-sig"))}
-    assert (after[key]["status"], after[key]["assignee"], after[key]["done_on"]) == ("已办", "王五", date.today().isoformat())
+    assert capsys.readouterr().out.split("\t")[:4] == [key, rows[0]["截止日期"] or "-", "已办", "王五"]
+    after = {r["键"]: r for r in csv.DictReader((out / "checklists" / "机关党委.csv").open(encoding="utf-8-sig"))}
+    assert (after[key]["状态"], after[key]["承办人"], after[key]["完成日期"]) == ("已办", "王五", date.today().isoformat())
     assert main(["status", "-o", str(out), "--today", TODAY, "--org", "机关党委"]) == 0
     assert key in capsys.readouterr().out
     assert main(["done", "-o", str(out), "--today", TODAY, "--org", "分党委", key]) == 2  # not a row of 分党委

@@ -119,15 +119,15 @@ def test_postgres_keeps_the_staff_marks(tmp_path: Path, pg_url: str, capsys: pyt
     assert _run(inbox, out, "--db", pg_url) == 3
     path = out / "checklists" / "机关党支部.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
-    assert main(["done", "-o", str(out), "--db", pg_url, "--today", TODAY, "--assignee", "王五", rows[0]["key"]]) == 0
+    assert main(["done", "-o", str(out), "--db", pg_url, "--today", TODAY, "--assignee", "王五", rows[0]["键"]]) == 0
     table = [list(rows[0])] + [list(r.values()) for r in csv.DictReader(path.open(encoding="utf-8-sig"))]
-    table[2][table[0].index("status")] = "在办"
+    table[2][table[0].index("状态")] = "在办"
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(table)
     assert _run(inbox, out, "--db", pg_url, "--full") == 3
-    marked = {r["key"]: r for r in csv.DictReader(path.open(encoding="utf-8-sig"))}
-    assert (marked[rows[0]["key"]]["status"], marked[rows[0]["key"]]["assignee"]) == ("已办", "王五")
-    assert marked[rows[1]["key"]]["status"] == "在办"
+    marked = {r["键"]: r for r in csv.DictReader(path.open(encoding="utf-8-sig"))}
+    assert (marked[rows[0]["键"]]["状态"], marked[rows[0]["键"]]["承办人"]) == ("已办", "王五")
+    assert marked[rows[1]["键"]]["状态"] == "在办"
     with psycopg.connect(pg_url) as con:
         stored = dict(con.execute("SELECT key, mark->>'status' FROM marks").fetchall())
-    assert stored == {rows[0]["key"]: "done", rows[1]["key"]: "doing"}
+    assert stored == {rows[0]["键"]: "done", rows[1]["键"]: "doing"}

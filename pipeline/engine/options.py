@@ -21,7 +21,8 @@ class RunOptions:
     first file's error instead of recording it. `workers` from 1 reads files in that many worker processes
     (each within the limits of rules/limits.yaml, a crash costing only its file), 0 in this process;
     Executor.dask reads them on the cluster at `scheduler` (default: a local one of `workers` processes).
-    `db`, a PostgreSQL URL, keeps the state there instead of in the output folder."""
+    `db`, a PostgreSQL URL, keeps the state there instead of in the output folder. `lang` is the language
+    of what people read (checklists, report): zh or en."""
     today: date | None = None
     horizon_months: int = HORIZON_MONTHS
     full: bool = False
@@ -31,3 +32,4 @@ class RunOptions:
     executor: Executor = Executor.local
     scheduler: str | None = None
     db: str | None = None
+    lang: str = "zh"

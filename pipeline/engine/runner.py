@@ -15,7 +15,8 @@ from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
 from ..export import export, outputs
 from ..export.checklists import ALL, Horizon, horizon, upcoming
 from ..export.links import link_documents
-from ..export.marks import Attached, Merged, checklist_files, merge, read_edits, status_word
+from ..export.marks import Attached, Merged, checklist_files, merge, read_edits
+from ..export.words import DEFAULT
 from ..model import DocumentRecord, FileResult, Format, RunSummary, Status
 from ..rules import Rules, load_rules
 from .executors import Process
@@ -50,7 +51,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
         after = state.requirement_keys(plan.new + plan.changed)
         changes = _changes(_stamp(started), plan, failed, before, after)
         summary = _summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after))
-        return _finish(state, summary, changes, out_dir, span, rules, versions, options.db is not None)
+        return _finish(state, summary, changes, out_dir, span, rules, versions, options.db is not None, options.lang)
 
 
 def _process(plan: Plan, process: Process | None, state: Store, versions: str, started: datetime,
@@ -104,10 +105,10 @@ def _stamp(moment: datetime) -> str:
 
 
 def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_dir: Path, span: Horizon,
-            rules: Rules, versions: str, whole: bool = False) -> RunSummary:
+            rules: Rules, versions: str, whole: bool = False, lang: str = DEFAULT) -> RunSummary:
     """Record the run; write the outputs when something changed (or a run died before writing them), with
     `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step."""
-    stamp = f"{span.today}+{span.until}+{versions}"
+    stamp = f"{span.today}+{span.until}+{versions}+{lang}"  # what the outputs were last written for
     merged = take_edits(state, out_dir)
     summary = replace(summary, marks_read=len(merged.marks), mark_conflicts=tuple(merged.conflicts),
                       mark_problems=tuple(merged.problems))
@@ -122,10 +123,9 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_
     state.record_run(_run_record(summary, versions), changes)
     if snapshot is None:
         return replace(summary, exported=False, finished=datetime.now())
-    marked = write(state, snapshot, out_dir, span, whole)
+    marked = write(state, snapshot, out_dir, span, whole, lang)
     state.set("exported", stamp)
-    done = status_word("done")
-    due = [(day, item) for day, item in upcoming(marked.lists.get(ALL, []), span.today) if item.status != done]
+    due = [(day, item) for day, item in upcoming(marked.lists.get(ALL, []), span.today) if item.status != "done"]
     next_due = tuple((day, item.organization, item.what) for day, item in due[:NEXT_DUE])
     return replace(summary, next_due=next_due, removed_marks=len(marked.removed), finished=datetime.now())
 
@@ -145,10 +145,10 @@ def linked(state: Store, rules: Rules) -> Snapshot:
     return replace(snapshot, links=link_documents(snapshot, rules))
 
 
-def write(state: Store, snapshot: Snapshot, out_dir: Path, span: Horizon, whole: bool) -> Attached:
+def write(state: Store, snapshot: Snapshot, out_dir: Path, span: Horizon, whole: bool, lang: str) -> Attached:
     """Write every output from `snapshot` and store the marks that moved with their rows."""
     with replaced(out_dir) if whole else nullcontext(out_dir) as folder:
-        marked = export(replace(snapshot, runs=state.runs(), changes=state.changes()), folder, span)
+        marked = export(replace(snapshot, runs=state.runs(), changes=state.changes()), folder, span, lang)
     state.save_marks(marked.changed, marked.dropped)
     state.set(WRITTEN, json.dumps(checklist_files(out_dir)))
     state.set("dirty", "0")

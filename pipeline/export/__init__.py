@@ -14,7 +14,6 @@ from ..dataset import (
     RUN_COLUMNS,
     TABLES,
     ChangeRecord,
-    Row,
     Snapshot,
     Table,
     cells,
@@ -23,18 +22,19 @@ from ..dataset import (
 )
 from ..names import file_stems
 from .calendar import write_ics
-from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, Item, checklists, notice_key
+from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, Item, checklists, notice_of, shown
 from .forked import beside
 from .marks import Attached, attach
 from .report import write_report
 from .tables import as_text, atomic_bytes, read_snapshot, table_rows, write_csv, write_tables
+from .words import DEFAULT, Words, words
 from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "ics", "json")
 STAGE_PREFIX = ".export."  # the folder a run writes its outputs into before moving them into place
 
 
-def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> Attached:
+def export(snapshot: Snapshot, out_dir: Path, span: Horizon, lang: str = DEFAULT) -> Attached:
     """Write every output (documents already linked, see links.py) into a folder inside `out_dir`, then
     move them into place together: a run that fails while writing (a broken writer, a full disk) leaves
     the previous outputs as they were. Returns the checklists with the staff marks on them."""
@@ -43,7 +43,7 @@ def export(snapshot: Snapshot, out_dir: Path, span: Horizon) -> Attached:
         shutil.rmtree(stale, ignore_errors=True)  # left by a run killed while writing
     stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out_dir))
     try:
-        lists = _write_outputs(snapshot, stage, span)
+        lists = _write_outputs(snapshot, stage, span, words(lang))
         for path in sorted(stage.iterdir()):
             _put(path, out_dir / path.name)
     finally:
@@ -68,7 +68,7 @@ def outputs() -> list[str]:
         "notices.db", "changes.csv", "checklists.xlsx", "checklists", "report/index.html"]
 
 
-def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> Attached:
+def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon, w: Words) -> Attached:
     marked = checklists_of(snapshot, span)
     lists = marked.lists
     kept = {k: m for k, m in snapshot.staff_marks.items() if k not in marked.dropped}
@@ -78,33 +78,35 @@ def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon) -> Attached
                                  "changes": (CHANGE_COLUMNS, [cells(c) for c in _newest_first(snapshot.changes)]),
                                  "marks": (list(MARK_FIELDS), [cells(m) for _, m in sorted(kept.items())])}
     rows = sum(len(items) for items in lists.values())
-    with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists, marked.removed), rows):
+    with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists, w, marked.removed), rows):
         write_tables(out_dir, tables, history)
         write_csv(out_dir / "changes.csv", *history["changes"])
-        write_checklist_folder(out_dir / "checklists", lists)
-        write_report(out_dir / "report", snapshot, lists, span)
+        write_checklist_folder(out_dir / "checklists", lists, w)
+        write_report(out_dir / "report", snapshot, lists, span, w)
     return marked
 
 
 def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None,
-                      dest: Path | None = None) -> list[Path]:
+                      dest: Path | None = None, lang: str = DEFAULT) -> list[Path]:
     """Checklists of an existing output folder in one format, one file per organisation (or one)."""
+    w = words(lang)
     lists = checklists_of(read_snapshot(out_dir), span).lists
     if org is not None:
+        org = next((name for name in (ALL, UNASSIGNED) if org in (name, w.sheet(name))), org)
         lists = {org: lists.get(org, [])}
     folder = dest or out_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
-        path = folder / f"checklists{'-' + file_names([org])[org] if org else ''}.xlsx"
-        write_xlsx(path, lists)
+        path = folder / f"checklists{'-' + file_names([org], w)[org] if org else ''}.xlsx"
+        write_xlsx(path, lists, w)
         return [path]
     written = []
-    stems = file_names(list(lists))
+    stems = file_names(list(lists), w)
     for name, rows in lists.items():
         if name == ALL and org is None and fmt == "ics":
             continue  # one calendar per organisation; the "all" list would repeat them
         path = folder / f"{stems[name]}.{fmt}"
-        _write_one(path, fmt, name, rows)
+        _write_one(path, fmt, name, rows, w)
         written.append(path)
     return written
 
@@ -117,7 +119,7 @@ def checklists_of(snapshot: Snapshot, span: Horizon) -> Attached:
     requirements = [r for r in snapshot.requirements
                     if r.doc_id not in hidden and not snapshot.file_marks(r.source).withdrawn]
     progress = [p for p in snapshot.progress if p.doc_id not in hidden and not snapshot.file_marks(p.source).withdrawn]
-    notices = {d.doc_id: notice_key(d.doc_number, d.title, d.doc_id) for d in snapshot.documents}
+    notices = {d.doc_id: notice_of(d) for d in snapshot.documents}
     return attach(checklists(requirements, progress, span, notices), snapshot.staff_marks)
 
 
@@ -127,37 +129,41 @@ def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:
     return sorted(ordered, key=lambda c: c.run, reverse=True)
 
 
-def _write_one(path: Path, fmt: str, name: str, items: list[Item]) -> None:
+def _write_one(path: Path, fmt: str, name: str, items: list[Item], w: Words) -> None:
+    columns = (("organization",) if name == ALL else ()) + COLUMNS
     if fmt == "csv":
-        write_csv(path, list(COLUMNS), checklist_rows(items))
+        write_checklist_csv(path, columns, items, w)
     elif fmt == "ics":
-        write_ics(path, name, items)
-    else:
-        columns = (*COLUMNS, "organization") if name == ALL else COLUMNS
-        data = [{c: as_text(row[c]) for c in columns} for row in checklist_rows(items)]
+        write_ics(path, name, items, w)
+    else:  # JSON, for programs: the columns' ids, values in words
+        data = [{c: as_text(v) for c, v in zip(columns, shown(i, columns, w))} for i in items]  # type: ignore[arg-type]
         atomic_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def checklist_rows(items: list[Item]) -> list[Row]:
-    """Checklist items as rows for the writers of tables."""
-    return [cells(i) for i in items]
+def write_checklist_csv(path: Path, columns: tuple[str, ...], items: list[Item], w: Words) -> None:
+    """One checklist as CSV, headed and filled with the words of `w`."""
+    headers = [w.column(c) for c in columns]
+    write_csv(path, headers, (dict(zip(headers, shown(i, columns, w))) for i in items))  # type: ignore[arg-type]
 
 
-def write_checklist_folder(folder: Path, lists: dict[str, list[Item]]) -> None:
+def write_checklist_folder(folder: Path, lists: dict[str, list[Item]], w: Words) -> None:
     """checklists/<organisation>.csv for every organisation; files of organisations gone are removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    stems = file_names([org for org in lists if org != ALL])
+    stems = file_names([org for org in lists if org != ALL], w)
     wanted = {f"{stem}.csv" for stem in stems.values()}
     for org, stem in stems.items():
-        write_csv(folder / f"{stem}.csv", list(COLUMNS), checklist_rows(lists[org]))
+        write_checklist_csv(folder / f"{stem}.csv", COLUMNS, lists[org], w)
     for stale in folder.glob("*.csv"):
         if stale.name not in wanted:
             stale.unlink()
 
 
-def file_names(orgs: list[str]) -> dict[str, str]:
-    """Organisations' names made safe as file names on every system, one each (names.file_stems)."""
-    return file_stems(orgs, UNASSIGNED)
+def file_names(orgs: list[str], w: Words) -> dict[str, str]:
+    """Organisations' names made safe as file names on every system, one each (names.file_stems); the lists
+    that are not an organisation's (all, unassigned) named in the words of `w`."""
+    shown_as = {org: w.sheet(org) if org in (ALL, UNASSIGNED) else org for org in orgs}
+    stems = file_stems(list(shown_as.values()), w.sheet(UNASSIGNED))
+    return {org: stems[name] for org, name in shown_as.items()}
 
 
 __all__ = ["FORMATS", "Horizon", "Snapshot", "export", "export_checklists", "file_names", "outputs", "tables_of", "write_csv"]

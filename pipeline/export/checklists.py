@@ -5,22 +5,32 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 
-from ..model import Per, ProgressItem, ProgressStatus, ReqKind, Requirement, TimeKind, TimeValue
+from ..model import (
+    DocumentRecord,
+    Per,
+    ProgressItem,
+    ProgressStatus,
+    ReqKind,
+    Requirement,
+    TimeKind,
+    TimeValue,
+)
 from ..timex import next_occurrences
 from .tables import as_text
+from .words import Words
 
-COLUMNS = ("due_date", "due_time", "what", "how_much", "to_whom", "how", "evidence", "source", "page", "kind",
-           "per", "recurrence", "window", "section", "flags", "overdue", "req_id", "status", "assignee", "done_on",
-           "note", "key")
+# The checklist's columns, those staff use first first (their words: labels.yaml).
+COLUMNS = ("due_date", "what", "status", "assignee", "done_on", "note", "due_time", "how_much", "to_whom", "how",
+           "audience", "notice", "evidence", "section", "page", "kind", "per", "recurrence", "window", "flags",
+           "overdue", "source", "req_id", "key")
 MARK_COLUMNS = ("status", "assignee", "done_on", "note")  # what staff write; kept from run to run by `key`
 ALL = "all"  # the sheet and file that hold every organisation's rows
 UNASSIGNED = "unassigned"  # rows of notices that name no organisation and no addressee
-OVERDUE = "yes"
 PERIOD_MONTHS = {Per.month: 1, Per.quarter: 3, Per.half_year: 6, Per.year: 12}
 MAX_OCCURRENCES = 400  # a daily rule over a year, with room
 # The shortest gap between two dates of a rule with this period (a monthly rule: at least 28 days).
@@ -55,45 +65,80 @@ def horizon(today: date, months: int, semester_ends: tuple[tuple[int, int], ...]
 @dataclass(frozen=True, slots=True)
 class Item:
     """One row of a checklist: a duty on one date (a recurring duty gives one per date in the horizon), or an
-    unfinished progress item. The fields are the checklist's columns (COLUMNS), then the organisation."""
+    unfinished progress item. Codes, not words: `shown` gives the words of a language."""
     due_date: date | None = None
-    due_time: str = ""
     what: str = ""
-    how_much: str = ""
-    to_whom: str = ""
-    how: str = ""
-    evidence: str = ""
-    source: str = ""
-    page: int | None = None
-    kind: str = ""
-    per: str = ""
-    recurrence: str = ""
-    window: str = ""
-    section: str = ""
-    flags: str = ""
-    overdue: str = ""
-    req_id: str = ""
-    status: str = ""  # the marks staff keep (marks.py); the status as written for people
+    status: str = ""  # a status id (labels.yaml); "" until someone marks the row
     assignee: str = ""
     done_on: date | None = None
     note: str = ""
-    key: str = ""  # the obligation's stable key (key_of), which the marks are kept against
+    due_time: str = ""
+    comparator: str = ""  # the amount: its bound (a Comparator value), number or range, and unit
+    quantity: str = ""
+    unit: str = ""
+    to_whom: str = ""
+    how: str = ""  # the e-mail addresses and the subject line a submission must carry
+    audience: str = ""  # the people the duty binds
+    notice: str = ""  # the notice by its title and 发文字号
+    evidence: str = ""
+    section: str = ""
+    page: int | None = None
+    kind: str = ""  # a ReqKind value, or progress
+    per: str = ""  # a Per value
+    recurrence: str = ""
+    window: str = ""
+    flags: str = ""
+    overdue: bool = False
+    source: str = ""  # the file
+    req_id: str = ""
+    key: str = ""  # the obligation's stable key (_Keys), which the staff marks are kept against
     organization: str = ""  # set on the ALL list only; each organisation's own list is under its name
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What the checklists say of a notice: the key its rows' keys start from, and its name for people."""
+    key: str
+    name: str
+
+
+def shown(item: Item, columns: tuple[str, ...], w: Words) -> tuple[object, ...]:
+    """The cells of `columns` as people read them in the language of `w`."""
+    return tuple(_SHOWN[c](item, w) if c in _SHOWN else getattr(item, c) for c in columns)
+
+
+_SHOWN: dict[str, Callable[[Item, Words], object]] = {
+    "status": lambda i, w: w.status(i.status),
+    "how_much": lambda i, w: w.amount(i.comparator, f"{i.quantity}{i.unit}" if i.quantity else ""),
+    "kind": lambda i, w: w.kind(i.kind),
+    "per": lambda i, w: w.per(i.per),
+    "flags": lambda i, w: w.flags(i.flags),
+    "overdue": lambda i, w: w.overdue(i.overdue),
+    "organization": lambda i, w: w.sheet(i.organization) if i.organization == UNASSIGNED else i.organization,
+}
+
+
 def checklists(requirements: list[Requirement], progress: list[ProgressItem], span: Horizon,
-               notices: Mapping[str, str] | None = None) -> dict[str, list[Item]]:
+               notices: Mapping[str, Notice] | None = None) -> dict[str, list[Item]]:
     """Items by organisation (sorted by date, undated last) and the same items under ALL; `notices` gives
-    the notice key (notice_key) of each doc_id, for the items' keys."""
+    each doc_id's notice (notice_of), for the items' keys and the notice's name."""
     by_org: dict[str, list[Item]] = {}
-    keys = _Keys(notices or {})
+    notices = notices or {}
+    keys = _Keys(notices)
+    # A sentence's channel (its e-mail and subject line) is the way for each of its duties (…总结(不超过3000字)
+    # 报送机关党委,电子版发送至x@y.cn): the rows of one sentence share their evidence.
+    channels = {(r.doc_id, r.evidence): _how(r) for r in requirements if r.emails}
     for req in requirements:
-        for item, occurrence in _items_of(req, span):
+        notice = notices.get(req.doc_id)
+        how = _how(req) or channels.get((req.doc_id, req.evidence), "")
+        for item, occurrence in _items_of(req, span, notice.name if notice else req.source, how):
             item = replace(item, key=keys.key(req.doc_id, req.text, occurrence))
             by_org.setdefault(req.organization or UNASSIGNED, []).append(item)
     for p in progress:
         if p.status is not ProgressStatus.done:
-            item = replace(_progress_item(p, span), key=keys.key(p.doc_id, f"{p.category} {p.item}", ""))
+            notice = notices.get(p.doc_id)
+            item = _progress_item(p, span, notice.name if notice else p.source,
+                                  keys.key(p.doc_id, f"{p.category} {p.item}", ""))
             by_org.setdefault(p.lead_org or UNASSIGNED, []).append(item)
     lists = {org: sorted(items, key=_by_date) for org, items in sorted(by_org.items())}
     everything = sorted((replace(i, organization=org) for org, items in lists.items() for i in items), key=_by_date)
@@ -105,10 +150,12 @@ def upcoming(items: list[Item], today: date) -> list[tuple[date, Item]]:
     return [(i.due_date, i) for i in items if i.due_date is not None and i.due_date >= today]
 
 
-def notice_key(doc_number: str, title: str, doc_id: str) -> str:
-    """What names a notice whatever file or format it came in: its 发文字号, else its title's characters,
-    else (a notice with neither) its doc_id."""
-    return doc_number or NOT_TEXT.sub("", title) or doc_id
+def notice_of(doc: DocumentRecord) -> Notice:
+    """A notice's key, whatever file or format it came in (its 发文字号, else its title's characters, else
+    its doc_id), and its name: title and 发文字号 (the file's name when it has neither)."""
+    key = doc.doc_number or NOT_TEXT.sub("", doc.title) or doc.doc_id
+    name = f"{doc.title}（{doc.doc_number}）" if doc.title and doc.doc_number else doc.title or doc.doc_number
+    return Notice(key, name or doc.source)
 
 
 class _Keys:
@@ -117,20 +164,21 @@ class _Keys:
     for a duty expanded over dates, the date; rows that share all three (a clause with two quotas) are
     told apart by their order."""
 
-    def __init__(self, notices: Mapping[str, str]) -> None:
+    def __init__(self, notices: Mapping[str, Notice]) -> None:
         self.notices = notices
         self.seen: dict[tuple[str, str, str], int] = {}
 
     def key(self, doc_id: str, text: str, occurrence: str) -> str:
-        base = (self.notices.get(doc_id, doc_id), NOT_TEXT.sub("", text), occurrence)
+        notice = self.notices.get(doc_id)
+        base = (notice.key if notice else doc_id, NOT_TEXT.sub("", text), occurrence)
         n = self.seen[base] = self.seen.get(base, -1) + 1
         digest = hashlib.sha256("\x1f".join((*base, str(n))).encode("utf-8")).hexdigest()
         return KEY_PREFIX + digest[:KEY_LENGTH]
 
 
-def _items_of(req: Requirement, span: Horizon) -> list[tuple[Item, str]]:
+def _items_of(req: Requirement, span: Horizon, notice: str, how: str) -> list[tuple[Item, str]]:
     """The items of a requirement, each with its occurrence (its date, for a duty expanded over dates)."""
-    base = _base(req)
+    base = _base(req, notice, how)
     dates = _dates(req, span)
     if not dates:
         return [(_dated(base, req.due_date or req.window_end, (), span), "")]
@@ -149,7 +197,7 @@ def _day(moment: date) -> date:
 
 def _dated(base: Item, due: date | None, flags: tuple[str, ...], span: Horizon) -> Item:
     return replace(base, due_date=due, flags=";".join(filter(None, [base.flags, *flags])),
-                   overdue=OVERDUE if due is not None and due < span.today else "")
+                   overdue=due is not None and due < span.today)
 
 
 def _dates(req: Requirement, span: Horizon) -> list[tuple[date, tuple[str, ...]]]:
@@ -194,14 +242,21 @@ def _period_ends(per: Per | None, span: Horizon) -> list[date]:
     return out
 
 
-def _base(req: Requirement) -> Item:
+def _how(req: Requirement) -> str:
+    return " | ".join(filter(None, [";".join(req.emails), req.subject]))
+
+
+def _base(req: Requirement, notice: str, how: str) -> Item:
     window = (f"{as_text(req.window_start)}..{as_text(req.window_end)}"
               if req.window_start or req.window_end else "")
-    return Item(due_time=_clock(req.due_time), what=_what(req), how_much=_how_much(req), to_whom=req.recipient,
-                how=" | ".join(filter(None, [";".join(req.emails), req.subject])), evidence=req.text,
-                source=req.source, page=req.page, kind=req.kind.value, per=req.per.value if req.per else "",
-                recurrence=req.recurrence, window=window, section=req.section, flags=";".join(req.flags),
-                req_id=req.req_id)
+    quantity = "" if req.quantity is None else number(req.quantity) + (
+        f"-{number(req.quantity_max)}" if req.quantity_max is not None else "")
+    return Item(due_time=_clock(req.due_time), what=_what(req), comparator=req.comparator.value if req.comparator
+                else "", quantity=quantity, unit=req.unit if quantity else "", to_whom=req.recipient,
+                how=how, audience=req.audience,
+                notice=notice, evidence=req.text, source=req.source, page=req.page, kind=req.kind.value,
+                per=req.per.value if req.per else "", recurrence=req.recurrence, window=window, section=req.section,
+                flags=";".join(req.flags), req_id=req.req_id)
 
 
 def _clock(moment: time | None) -> str:
@@ -217,24 +272,16 @@ def _what(req: Requirement) -> str:
     return req.text[at:stop.start() if stop else len(req.text)][:WHAT_MAX]
 
 
-def _how_much(req: Requirement) -> str:
-    if req.quantity is None:
-        return ""
-    value = number(req.quantity) + (f"-{number(req.quantity_max)}" if req.quantity_max is not None else "")
-    comparator = req.comparator.value if req.comparator else ""
-    return f"{'' if comparator in ('range', '') else comparator}{value}{req.unit}"
-
-
 def number(value: float) -> str:
     """A quantity as the tables write it: 32, not 32.0."""
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _progress_item(p: ProgressItem, span: Horizon) -> Item:
+def _progress_item(p: ProgressItem, span: Horizon, notice: str, key: str) -> Item:
     due = p.period_end
-    return Item(due_date=due, what=p.item, evidence=p.status_text, source=p.source, page=p.page, kind="progress",
-                window=p.period_text, section=p.category, overdue=OVERDUE if due is not None and due < span.today else "",
-                req_id=f"{p.doc_id}-p{p.seq}")
+    return Item(due_date=due, what=p.item, evidence=p.status_text, notice=notice, source=p.source, page=p.page,
+                kind="progress", window=p.period_text, section=p.category,
+                overdue=due is not None and due < span.today, req_id=f"{p.doc_id}-p{p.seq}", key=key)
 
 
 def _by_date(item: Item) -> tuple[int, str, str, str]:

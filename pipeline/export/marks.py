@@ -9,17 +9,15 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from ..dataset import Mark
 from .checklists import ALL, MARK_COLUMNS, Item
+from .words import column_of, status_ids, status_of, words
 
 log = logging.getLogger(__name__)
 
-LABELS = Path(__file__).with_name("labels.yaml")
 # A rule change that moves a mark's key (its clause now reads longer, shorter, or split): the row the mark
 # moves to has a clause holding nearly all of the old one's character 3-grams, or held by it, and sharing
 # a good part of them (not a short phrase found again in a long paragraph).
@@ -62,29 +60,8 @@ class Attached:
     dropped: list[str]  # keys no longer used (their marks moved to a new key)
 
 
-@cache
-def statuses() -> dict[str, dict[str, str]]:
-    """The statuses by id, each with its words by language (labels.yaml); the first is a row's own."""
-    data = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
-    return {str(s["id"]): {k: str(v) for k, v in s.items() if k != "id"} for s in data["statuses"]}
-
-
-def status_word(status: str, lang: str = "zh") -> str:
-    """The word people read for a status id; a row never marked shows the first status."""
-    table = statuses()
-    return table.get(status, next(iter(table.values())))[lang]
-
-
-def status_id(word: str) -> str | None:
-    """The status id a word of any language names; "" for an empty cell; None when none does."""
-    word = word.strip()
-    if not word:
-        return ""
-    return next((sid for sid, words in statuses().items() if word in words.values() or word == sid), None)
-
-
 def _first_status() -> str:
-    return next(iter(statuses()))
+    return status_ids()[0]
 
 
 def _plain(values: tuple[str, str, date | None, str]) -> tuple[str, str, date | None, str]:
@@ -152,7 +129,7 @@ def _read_csv(path: Path, out_dir: Path, problems: list[str]) -> list[Edit]:
 
 def _edits(rows: Iterator[tuple[object, ...]] | Iterator[list[str]], moment: datetime, origin: str,
            problems: list[str]) -> list[Edit]:
-    header = [str(c or "").strip() for c in next(rows, ())]
+    header = [column_of(str(c or "")) for c in next(rows, ())]  # headers in any language
     if "key" not in header or not any(c in header for c in MARK_COLUMNS):
         return []
     at = {c: header.index(c) for c in ("key", *MARK_COLUMNS) if c in header}
@@ -162,10 +139,10 @@ def _edits(rows: Iterator[tuple[object, ...]] | Iterator[list[str]], moment: dat
         key = _text(cells["key"])
         if not key:
             continue
-        status = status_id(_text(cells.get("status")))
+        status = status_of(_text(cells.get("status")))
         if status is None:
             problems.append(f"{origin} row {n}: status {_text(cells.get('status'))!r} is none of "
-                            f"{', '.join(status_word(s) for s in statuses())}; this row's marks are not read")
+                            f"{', '.join(words().status(s) for s in status_ids())}; this row's marks are not read")
             continue
         done_on = _day(cells.get("done_on"))
         out.append(Edit(key, status, _text(cells.get("assignee")), done_on, _text(cells.get("note")), moment, origin))
@@ -228,13 +205,13 @@ def _values(mark: Mark) -> tuple[str, str, date | None, str]:
 
 
 def _describe(edit: Edit) -> str:
-    return " ".join(filter(None, [status_word(edit.status), edit.assignee, str(edit.done_on or ""), edit.note]))
+    return " ".join(filter(None, [words().status(edit.status), edit.assignee, str(edit.done_on or ""), edit.note]))
 
 
 # --- putting them on the rows ------------------------------------------------------------------
 
-def attach(lists: dict[str, list[Item]], marks: dict[str, Mark], lang: str = "zh") -> Attached:
-    """Each row with its mark (and every row with its status in words); a mark whose key is gone is moved to
+def attach(lists: dict[str, list[Item]], marks: dict[str, Mark]) -> Attached:
+    """Each row with its mark; a mark whose key is gone is moved to
     the row of the same date whose clause reads nearly the same (a rule changed how it is cut), else kept
     as removed."""
     items = {i.key: i for i in lists.get(ALL, [])}
@@ -258,7 +235,7 @@ def attach(lists: dict[str, list[Item]], marks: dict[str, Mark], lang: str = "zh
         if described != mark:
             changed.append(described)
             placed[key] = described
-    out = {name: [_marked(i, placed.get(i.key), lang) for i in rows] for name, rows in lists.items()}
+    out = {name: [_marked(i, placed.get(i.key)) for i in rows] for name, rows in lists.items()}
     return Attached(out, sorted(removed, key=lambda m: (m.organization, str(m.due_date or ""), m.key)), changed, dropped)
 
 
@@ -296,8 +273,7 @@ def _described(mark: Mark, item: Item) -> Mark:
                    text=item.evidence, source=item.source)
 
 
-def _marked(item: Item, mark: Mark | None, lang: str) -> Item:
+def _marked(item: Item, mark: Mark | None) -> Item:
     if mark is None:
-        return replace(item, status=status_word("", lang))
-    return replace(item, status=status_word(mark.status, lang), assignee=mark.assignee, done_on=mark.done_on,
-                   note=mark.note)
+        return item
+    return replace(item, status=mark.status, assignee=mark.assignee, done_on=mark.done_on, note=mark.note)

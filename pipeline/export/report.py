@@ -15,10 +15,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..dataset import Row, Snapshot, cells, row_of
+from ..dataset import Row, Snapshot, row_of
 from ..model import ProgressItem, Requirement
-from .checklists import ALL, Horizon, Item, number, upcoming
+from .checklists import ALL, UNASSIGNED, Horizon, Item, number, shown, upcoming
 from .tables import as_text, table_rows
+from .words import Words
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 NEXT_LIMIT = 30  # rows in "next deadlines"
 TEMPLATES = Path(__file__).parent / "templates"
 R = TypeVar("R", Requirement, ProgressItem)
+SHOWN = ("due_date", "due_time", "organization", "what", "how_much", "to_whom", "how", "evidence", "source", "notice",
+         "overdue", "status", "assignee")  # what the pages show of a checklist row
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,7 @@ class Span(Protocol):
     def req_id(self) -> str: ...
 
 
-def write_report(folder: Path, snapshot: Snapshot, lists: dict[str, list[Item]], span: Horizon) -> None:
+def write_report(folder: Path, snapshot: Snapshot, lists: dict[str, list[Item]], span: Horizon, w: Words) -> None:
     """Build the site in a temporary folder beside `folder`, then switch it into place."""
     env = _environment()
     css = (TEMPLATES / "base.css").read_text(encoding="utf-8")
@@ -58,7 +61,7 @@ def write_report(folder: Path, snapshot: Snapshot, lists: dict[str, list[Item]],
     try:
         (tmp / "notices").mkdir()
         # Streamed to the file: a large run's index is megabytes, and its pieces would all be held at once.
-        env.get_template("index.html").stream(css=css, **_index(documents, by_doc, progress, lists, span)).dump(
+        env.get_template("index.html").stream(css=css, **_index(documents, by_doc, progress, lists, span, w)).dump(
             str(tmp / "index.html"), encoding="utf-8")
         page = env.get_template("notice.html")
         for doc in documents:
@@ -102,23 +105,25 @@ def _by_source(records: list[R]) -> dict[str, list[R]]:
 
 
 def _index(documents: list[Row], requirements: dict[str, list[Requirement]], progress: dict[str, list[ProgressItem]],
-           lists: dict[str, list[Item]], span: Horizon) -> dict[str, Any]:
+           lists: dict[str, list[Item]], span: Horizon, w: Words) -> dict[str, Any]:
     soon = [r for _, r in upcoming(lists.get(ALL, []), span.today)]
     return {
         "run": {"today": span.today, "until": span.until, "files": len(documents),
                 "requirements": sum(len(v) for v in requirements.values()),
                 "progress": sum(len(v) for v in progress.values())},
-        "next": [_linked(r) for r in soon[:NEXT_LIMIT]],
-        "orgs": [{"name": name, "rows": [_linked(r) for r in rows]} for name, rows in lists.items()],
+        "next": [_linked(r, w) for r in soon[:NEXT_LIMIT]],
+        "orgs": [{"name": w.sheet(name) if name in (ALL, UNASSIGNED) else name, "rows": [_linked(r, w) for r in rows]}
+                 for name, rows in lists.items()],
         "documents": [_document(d, requirements, progress) for d in documents],
         "progress": [_progress(d, progress[str(d["source"])]) for d in documents if str(d["source"]) in progress],
     }
 
 
-def _linked(item: Item) -> dict[str, object]:
+def _linked(item: Item, w: Words) -> dict[str, object]:
     doc_id = item.req_id.rsplit("-", 1)[0]
     anchor = f"#row-{item.req_id}" if "-p" not in item.req_id[len(doc_id):] else ""
-    return {**{k: as_text(v) for k, v in cells(item).items()}, "link": f"notices/{doc_id}.html{anchor}"}
+    cells = {c: as_text(v) for c, v in zip(SHOWN, shown(item, SHOWN, w))}  # type: ignore[arg-type]
+    return {**cells, "link": f"notices/{doc_id}.html{anchor}"}
 
 
 def _plain(row: Row) -> dict[str, str]:
