@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .engine.options import HORIZON_MONTHS, Executor
+from .engine.options import HORIZON_MONTHS, PAST_DAYS, Executor
 from .export.words import LANGUAGES
 
 if TYPE_CHECKING:
@@ -152,6 +152,8 @@ def _horizon_options(parser: argparse.ArgumentParser) -> None:
     """The checklists' window and language: the same for every command that writes or shows them."""
     parser.add_argument("--today", type=_iso_date, default=None,
                         help="the date checklists count from and mark overdue before (default: today)")
+    parser.add_argument("--past-days", type=_positive, default=PAST_DAYS,
+                        help="an obligation this many days past leaves the lists for the past sheet (default: 30)")
     parser.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0],
                         help="the language of the checklists and the report (default: zh)")
     parser.add_argument("--horizon-months", type=_positive, default=HORIZON_MONTHS,
@@ -276,9 +278,9 @@ def _options(args: argparse.Namespace, full: bool = False, wait: bool = True, fa
     """The options of `run` and `watch` (watch waits for a run in progress, never reads all again)."""
     from .engine import Executor, RunOptions
     from .engine.workers import default_workers
-    return RunOptions(today=args.today, horizon_months=args.horizon_months, full=full, wait=wait,
-                      fail_fast=fail_fast, workers=args.workers or default_workers(), executor=Executor(args.executor),
-                      scheduler=args.scheduler, db=args.db, lang=args.lang)
+    return RunOptions(today=args.today, horizon_months=args.horizon_months, past_days=args.past_days, full=full,
+                      wait=wait, fail_fast=fail_fast, workers=args.workers or default_workers(),
+                      executor=Executor(args.executor), scheduler=args.scheduler, db=args.db, lang=args.lang)
 
 
 def _print_summary(s: RunSummary) -> None:
@@ -313,7 +315,7 @@ def _export(args: argparse.Namespace) -> int:
     except RuleError as exc:
         print(f"notices: error: {exc}", file=sys.stderr)
         return BROKEN
-    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
+    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends, args.past_days)
     for path in export_checklists(args.out, args.format, span, args.org, args.dest, args.lang):
         print(path)
     return OK
@@ -337,9 +339,9 @@ def _done(args: argparse.Namespace) -> int:
         return USAGE
     try:
         rules = load_rules(args.rules)
-        span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
+        span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends, args.past_days)
         result = set_marks(args.out, args.keys, Change(status, args.assignee, args.on, args.note), span, rules,
-                           RunOptions(today=args.today, db=args.db, lang=args.lang), args.org)
+                           RunOptions(today=args.today, past_days=args.past_days, db=args.db, lang=args.lang), args.org)
     except (RuleError, RunBusy, ServiceError) as exc:
         return _broken(exc, with_hint=not isinstance(exc, RuleError))
     except (OSError, sqlite3.Error) as exc:
@@ -366,7 +368,7 @@ def _status(args: argparse.Namespace) -> int:
         rules = load_rules(args.rules)
     except RuleError as exc:
         return _broken(exc, with_hint=False)
-    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
+    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends, args.past_days)
     rows = marked_rows(args.out, span, args.org)
     w = words(args.lang)
     counts: dict[str, int] = {}

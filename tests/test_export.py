@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.dataset import record_of
-from pipeline.export.checklists import ALL, Horizon, checklists, horizon
+from pipeline.export.checklists import ALL, PAST, Horizon, checklists, horizon
 from pipeline.model import ProgressItem, Requirement
 
 from .conftest import SAMPLES
@@ -22,13 +22,14 @@ SPAN = Horizon(TODAY, date(2027, 11, 21), ((1, 15), (7, 10)))
 
 @pytest.fixture(scope="module")
 def seeds_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`notices run` over the five text seeds, counted from 2026-11-21."""
+    """`notices run` over the five text seeds, counted from 2026-11-21, with every row in the lists (none
+    leaves them for the past sheet: these tests look at the rows of 2017 and 2022)."""
     inbox = tmp_path_factory.mktemp("seeds")
     for path in sorted(SAMPLES.glob("*.txt")):
         if path.name.count(".") == 1:
             shutil.copy(path, inbox)
     out = tmp_path_factory.mktemp("out")
-    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY.isoformat()]) == 0
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY.isoformat(), "--past-days", "36500"]) == 0
     return out
 
 
@@ -165,14 +166,27 @@ def test_export_checklists_in_english_with_lang(tmp_path: Path) -> None:
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     shutil.copy(SAMPLES / "001_66fe4d6b06fc550e.txt", inbox)
-    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY.isoformat(), "--lang", "en"]) == 0
+    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY.isoformat(), "--lang", "en",
+                 "--past-days", "36500"]) == 0
     rows = list(csv.DictReader((out / "checklists" / "机关党支部.csv").open(encoding="utf-8-sig")))
     assert list(rows[0])[:4] == ["due_date", "what", "status", "assignee"]
     assert {r["status"] for r in rows} == {"todo"} and ">=32学时" in {r["how_much"] for r in rows}
     zh = tmp_path / "zh"
-    assert main(["run", str(inbox), "-o", str(zh), "--today", TODAY.isoformat()]) == 0
+    assert main(["run", str(inbox), "-o", str(zh), "--today", TODAY.isoformat(), "--past-days", "36500"]) == 0
     rows = list(csv.DictReader((zh / "checklists" / "机关党支部.csv").open(encoding="utf-8-sig")))
     assert {r["状态"] for r in rows} == {"未办"} and "不少于32学时" in {r["数量"] for r in rows}
     assert "每年" in {r["周期"] for r in rows} and "逾期" in {r["逾期"] for r in rows}
     # the notice by its title and 发文字号, not its file name
     assert {r["来源"] for r in rows} == {"机关党委推进“两学一做”学习教育常态化制度化实施方案（大工机关委〔2017〕14号）"}
+
+
+def test_export_rows_long_past_leave_the_lists_for_the_past_sheet() -> None:
+    """Only what is current (issue 18): a row due more than the past days ago is on the past list (with its
+    organisation), not on its organisation's; one overdue by less stays, marked overdue."""
+    span = horizon(TODAY, 12, ((1, 15), (7, 10)), past_days=30)
+    reqs = [_req(req_id="old", due_date=date(2017, 6, 30)), _req(req_id="late", due_date=date(2026, 11, 1)),
+            _req(req_id="next", due_date=date(2027, 1, 1))]
+    lists = checklists(reqs, [], span)
+    assert [r.req_id for r in lists["机关党支部"]] == ["late", "next"] and lists["机关党支部"][0].overdue
+    assert [(r.req_id, r.organization) for r in lists[PAST]] == [("old", "机关党支部")]
+    assert [r.req_id for r in lists[ALL]] == ["late", "next"]

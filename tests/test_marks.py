@@ -167,7 +167,7 @@ def test_marks_survive_every_kind_of_run(tmp_path: Path, capsys: pytest.CaptureF
     inbox, out = _inbox(tmp_path), tmp_path / "out"
     run(inbox, out)
     wanted = _mark_workbook(out, "机关党支部", 8, {"status": "已办", "assignee": "张三"})
-    wanted |= _mark_csv(out / "checklists" / "分党委.csv", [1, 2, 3], {"status": "在办", "note": "已联系"})
+    wanted |= _mark_csv(out / "checklists" / "党支部.csv", [1, 2, 3], {"status": "在办", "note": "已联系"})
     table: list[tuple[str, dict[str, int]]] = []
 
     summary = run(inbox, out)  # nothing changed but the marks

@@ -90,7 +90,7 @@ def test_report_tabs_switch_organisation(browser, report: Path) -> None:  # type
     shown = [p for p in panels if p.is_displayed()]
     assert [p.get_attribute("data-panel") for p in shown] == [chosen]
     assert target.get_attribute("aria-selected") == "true"
-    assert "报送机关党委" in shown[0].text
+    assert "上报本月支部开展学习和组织生活情况及下月计划" in shown[0].text  # a monthly duty of 机关党支部
 
 
 def test_report_highlights_link_to_rows(browser, report: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..dataset import Mark
 from ..export import checklists_of
-from ..export.checklists import ALL, Horizon, Item
+from ..export.checklists import ALL, Horizon, Item, every_item, of_organization
 from ..export.marks import merge, read_edits
 from ..export.tables import read_snapshot
 from ..rules import Rules
@@ -43,7 +43,7 @@ def set_marks(out_dir: Path, names: list[str], change: Change, span: Horizon, ru
         take_edits(state, out_dir)
         snapshot = linked(state, rules)
         lists = checklists_of(snapshot, span).lists
-        rows = lists.get(org or ALL, [])
+        rows = of_organization(lists, org or ALL)
         found, unknown = _named(rows, names)
         marks = state.marks()
         new = [_changed(marks.get(item.key, Mark(item.key)), change, now) for item in found]
@@ -53,7 +53,7 @@ def set_marks(out_dir: Path, names: list[str], change: Change, span: Horizon, ru
         marked = write(state, replace(snapshot, staff_marks={**marks, **{m.key: m for m in new}}), out_dir, span,
                        options.db is not None, options.lang)
     keys = {m.key for m in new}
-    return Marked([i for i in marked.lists.get(ALL, []) if i.key in keys], unknown)
+    return Marked([i for i in every_item(marked.lists) if i.key in keys], unknown)
 
 
 def _named(rows: list[Item], names: list[str]) -> tuple[list[Item], list[str]]:
@@ -87,4 +87,4 @@ def marked_rows(out_dir: Path, span: Horizon, org: str | None = None) -> list[It
     edits, problems = read_edits(out_dir)
     pending = merge(snapshot.staff_marks, edits, problems).marks
     snapshot = replace(snapshot, staff_marks={**snapshot.staff_marks, **{m.key: m for m in pending}})
-    return checklists_of(snapshot, span).lists.get(org or ALL, [])
+    return of_organization(checklists_of(snapshot, span).lists, org or ALL)

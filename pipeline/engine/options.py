@@ -6,6 +6,7 @@ from datetime import date
 from enum import Enum
 
 HORIZON_MONTHS = 12  # the checklists' window, from the run's day
+PAST_DAYS = 30  # an obligation this many days past leaves the checklists for their past sheet
 
 
 class Executor(Enum):
@@ -16,7 +17,8 @@ class Executor(Enum):
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:
-    """`today` (default: the run's date) and `horizon_months` set the checklists' window; `full` reads every
+    """`today` (default: the run's date) and `horizon_months` set the checklists' window, `past_days` when a
+    row leaves them for the past sheet; `full` reads every
     file again; `wait` waits for a run that holds the output folder (else RunBusy); `fail_fast` raises the
     first file's error instead of recording it. `workers` from 1 reads files in that many worker processes
     (each within the limits of rules/limits.yaml, a crash costing only its file), 0 in this process;
@@ -25,6 +27,7 @@ class RunOptions:
     of what people read (checklists, report): zh or en."""
     today: date | None = None
     horizon_months: int = HORIZON_MONTHS
+    past_days: int = PAST_DAYS
     full: bool = False
     wait: bool = True
     fail_fast: bool = False

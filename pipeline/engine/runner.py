@@ -39,7 +39,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     started = datetime.now()
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     versions = f"{__version__}+{rules.version}"
-    span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends)
+    span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends, options.past_days)
     with open_store(out_dir, options.db, options.wait) as state:
         plan = plan_run(stat_all(discover(inbox), inbox), state.files(), versions, options.full)
         for item in plan.touched:
@@ -108,7 +108,7 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_
             rules: Rules, versions: str, whole: bool = False, lang: str = DEFAULT) -> RunSummary:
     """Record the run; write the outputs when something changed (or a run died before writing them), with
     `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step."""
-    stamp = f"{span.today}+{span.until}+{versions}+{lang}"  # what the outputs were last written for
+    stamp = f"{span.today}+{span.until}+{span.past}+{versions}+{lang}"  # what the outputs were last written for
     merged = take_edits(state, out_dir)
     summary = replace(summary, marks_read=len(merged.marks), mark_conflicts=tuple(merged.conflicts),
                       mark_problems=tuple(merged.problems))

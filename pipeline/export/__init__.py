@@ -22,7 +22,18 @@ from ..dataset import (
 )
 from ..names import file_stems
 from .calendar import write_ics
-from .checklists import ALL, COLUMNS, UNASSIGNED, Horizon, Item, checklists, notice_of, shown
+from .checklists import (
+    COLUMNS,
+    NAMED,
+    UNASSIGNED,
+    WHOLE,
+    Horizon,
+    Item,
+    checklists,
+    notice_of,
+    of_organization,
+    shown,
+)
 from .forked import beside
 from .marks import Attached, attach
 from .report import write_report
@@ -90,9 +101,9 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
                       dest: Path | None = None, lang: str = DEFAULT) -> list[Path]:
     """Checklists of an existing output folder in one format, one file per organisation (or one)."""
     w = words(lang)
-    lists = checklists_of(read_snapshot(out_dir), span).lists
+    lists = everything = checklists_of(read_snapshot(out_dir), span).lists
     if org is not None:
-        org = next((name for name in (ALL, UNASSIGNED) if org in (name, w.sheet(name))), org)
+        org = next((name for name in NAMED if org in (name, w.sheet(name))), org)
         lists = {org: lists.get(org, [])}
     folder = dest or out_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -103,8 +114,10 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
     written = []
     stems = file_names(list(lists), w)
     for name, rows in lists.items():
-        if name == ALL and org is None and fmt == "ics":
-            continue  # one calendar per organisation; the "all" list would repeat them
+        if fmt == "ics":
+            if name in WHOLE and org is None:
+                continue  # one calendar per organisation; the lists of all would repeat them
+            rows = of_organization(everything, name)  # a calendar keeps the past too
         path = folder / f"{stems[name]}.{fmt}"
         _write_one(path, fmt, name, rows, w)
         written.append(path)
@@ -130,7 +143,7 @@ def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:
 
 
 def _write_one(path: Path, fmt: str, name: str, items: list[Item], w: Words) -> None:
-    columns = (("organization",) if name == ALL else ()) + COLUMNS
+    columns = (("organization",) if name in WHOLE else ()) + COLUMNS
     if fmt == "csv":
         write_checklist_csv(path, columns, items, w)
     elif fmt == "ics":
@@ -149,7 +162,7 @@ def write_checklist_csv(path: Path, columns: tuple[str, ...], items: list[Item],
 def write_checklist_folder(folder: Path, lists: dict[str, list[Item]], w: Words) -> None:
     """checklists/<organisation>.csv for every organisation; files of organisations gone are removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    stems = file_names([org for org in lists if org != ALL], w)
+    stems = file_names([org for org in lists if org not in WHOLE], w)
     wanted = {f"{stem}.csv" for stem in stems.values()}
     for org, stem in stems.items():
         write_checklist_csv(folder / f"{stem}.csv", COLUMNS, lists[org], w)
@@ -160,8 +173,8 @@ def write_checklist_folder(folder: Path, lists: dict[str, list[Item]], w: Words)
 
 def file_names(orgs: list[str], w: Words) -> dict[str, str]:
     """Organisations' names made safe as file names on every system, one each (names.file_stems); the lists
-    that are not an organisation's (all, unassigned) named in the words of `w`."""
-    shown_as = {org: w.sheet(org) if org in (ALL, UNASSIGNED) else org for org in orgs}
+    that are not an organisation's (all, unassigned, past) named in the words of `w`."""
+    shown_as = {org: w.sheet(org) if org in NAMED else org for org in orgs}
     stems = file_stems(list(shown_as.values()), w.sheet(UNASSIGNED))
     return {org: stems[name] for org, name in shown_as.items()}
 

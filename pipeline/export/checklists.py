@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from ..model import (
@@ -31,6 +31,9 @@ COLUMNS = ("due_date", "what", "status", "assignee", "done_on", "note", "due_tim
 MARK_COLUMNS = ("status", "assignee", "done_on", "note")  # what staff write; kept from run to run by `key`
 ALL = "all"  # the sheet and file that hold every organisation's rows
 UNASSIGNED = "unassigned"  # rows of notices that name no organisation and no addressee
+PAST = "past"  # the sheet of rows long past (Horizon.past): history, out of the lists people work from
+WHOLE = (ALL, PAST)  # lists of every organisation (with the organisation's column), not one organisation's
+NAMED = (ALL, UNASSIGNED, PAST)  # lists named in words (words.sheet), not by an organisation's name
 PERIOD_MONTHS = {Per.month: 1, Per.quarter: 3, Per.half_year: 6, Per.year: 12}
 MAX_OCCURRENCES = 400  # a daily rule over a year, with room
 # The shortest gap between two dates of a rule with this period (a monthly rule: at least 28 days).
@@ -47,19 +50,23 @@ KEY_PREFIX = "k"
 
 @dataclass(frozen=True, slots=True)
 class Horizon:
-    """Checklists show what falls due from `today` to `until`; overdue means before `today`."""
+    """Checklists show what falls due from `today` to `until`; overdue means before `today`; what fell due
+    before `past` has left the lists for the past sheet."""
     today: date
     until: date
     semester_ends: tuple[tuple[int, int], ...]  # periods.yaml: the days a semester's duties fall due
+    past: date | None = None
 
 
-def horizon(today: date, months: int, semester_ends: tuple[tuple[int, int], ...]) -> Horizon:
-    """A horizon of `months` months from `today`."""
+def horizon(today: date, months: int, semester_ends: tuple[tuple[int, int], ...],
+            past_days: int | None = None) -> Horizon:
+    """A horizon of `months` months from `today`; obligations more than `past_days` days past are past
+    (None: none is)."""
     month = today.month - 1 + months
     year = today.year + month // 12
     month = month % 12 + 1
     until = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
-    return Horizon(today, until, semester_ends)
+    return Horizon(today, until, semester_ends, None if past_days is None else today - timedelta(days=past_days))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +147,30 @@ def checklists(requirements: list[Requirement], progress: list[ProgressItem], sp
             item = _progress_item(p, span, notice.name if notice else p.source,
                                   keys.key(p.doc_id, f"{p.category} {p.item}", ""))
             by_org.setdefault(p.lead_org or UNASSIGNED, []).append(item)
-    lists = {org: sorted(items, key=_by_date) for org, items in sorted(by_org.items())}
-    everything = sorted((replace(i, organization=org) for org, items in lists.items() for i in items), key=_by_date)
-    return {ALL: everything, **lists} if lists else {}
+    everything = sorted((replace(i, organization=org) for org, items in by_org.items() for i in items), key=_by_date)
+    gone = [i for i in everything if is_past(i, span)]
+    lists = {org: [i for i in sorted(items, key=_by_date) if not is_past(i, span)]
+             for org, items in sorted(by_org.items())}
+    lists = {org: items for org, items in lists.items() if items}
+    active = [i for i in everything if not is_past(i, span)]
+    return ({ALL: active, **lists} if everything else {}) | ({PAST: gone} if gone else {})
+
+
+def every_item(lists: dict[str, list[Item]]) -> list[Item]:
+    """Every row of the checklists, current and past, once each (with its organisation)."""
+    return lists.get(ALL, []) + lists.get(PAST, [])
+
+
+def of_organization(lists: dict[str, list[Item]], org: str) -> list[Item]:
+    """An organisation's rows, current and past (`org` ALL: every row)."""
+    if org == ALL:
+        return every_item(lists)
+    return [i for i in every_item(lists) if i.organization == org]
+
+
+def is_past(item: Item, span: Horizon) -> bool:
+    """Due more than the horizon's past days ago: history, not a task (the past sheet keeps it)."""
+    return span.past is not None and item.due_date is not None and item.due_date < span.past
 
 
 def upcoming(items: list[Item], today: date) -> list[tuple[date, Item]]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..dataset import Mark
-from .checklists import ALL, MARK_COLUMNS, Item
+from .checklists import MARK_COLUMNS, Item, every_item
 from .words import column_of, status_ids, status_of, words
 
 log = logging.getLogger(__name__)
@@ -214,7 +214,7 @@ def attach(lists: dict[str, list[Item]], marks: dict[str, Mark]) -> Attached:
     """Each row with its mark; a mark whose key is gone is moved to
     the row of the same date whose clause reads nearly the same (a rule changed how it is cut), else kept
     as removed."""
-    items = {i.key: i for i in lists.get(ALL, [])}
+    items = {i.key: i for i in every_item(lists)}
     changed: list[Mark] = []
     dropped: list[str] = []
     removed: list[Mark] = []

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..dataset import Row, Snapshot, row_of
 from ..model import ProgressItem, Requirement
-from .checklists import ALL, UNASSIGNED, Horizon, Item, number, shown, upcoming
+from .checklists import ALL, NAMED, PAST, Horizon, Item, number, shown, upcoming
 from .tables import as_text, table_rows
 from .words import Words
 
@@ -112,8 +112,8 @@ def _index(documents: list[Row], requirements: dict[str, list[Requirement]], pro
                 "requirements": sum(len(v) for v in requirements.values()),
                 "progress": sum(len(v) for v in progress.values())},
         "next": [_linked(r, w) for r in soon[:NEXT_LIMIT]],
-        "orgs": [{"name": w.sheet(name) if name in (ALL, UNASSIGNED) else name, "rows": [_linked(r, w) for r in rows]}
-                 for name, rows in lists.items()],
+        "orgs": [{"name": w.sheet(name) if name in NAMED else name, "rows": [_linked(r, w) for r in rows]}
+                 for name, rows in lists.items() if name != PAST],
         "documents": [_document(d, requirements, progress) for d in documents],
         "progress": [_progress(d, progress[str(d["source"])]) for d in documents if str(d["source"]) in progress],
     }

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..dataset import Mark
 from ..names import sheet_titles
-from .checklists import ALL, COLUMNS, UNASSIGNED, Item, shown
+from .checklists import COLUMNS, NAMED, UNASSIGNED, WHOLE, Item, shown
 from .tables import atomic
 from .words import Words, status_ids
 
@@ -37,7 +37,7 @@ def write_xlsx(path: Path, lists: dict[str, list[Item]], w: Words, removed: Sequ
     import xlsxwriter
 
     orgs = list(lists) or [UNASSIGNED]
-    names = [w.sheet(org) if org in (ALL, UNASSIGNED) else org for org in orgs]
+    names = [w.sheet(org) if org in NAMED else org for org in orgs]
     titles = sheet_titles([*names, w.sheet(REMOVED)] if removed else names, w.sheet(UNASSIGNED))
     with atomic(path) as tmp:
         # Text is never a formula here (strings_to_formulas off): cells are written as they read, with no
@@ -50,7 +50,7 @@ def write_xlsx(path: Path, lists: dict[str, list[Item]], w: Words, removed: Sequ
                   "top": book.add_format({"valign": "top"}),
                   "overdue": book.add_format({"bg_color": f"#{OVERDUE_FILL}"})}
         for title, org in zip(titles, orgs):
-            columns = (("organization",) if org == ALL else ()) + COLUMNS
+            columns = (("organization",) if org in WHOLE else ()) + COLUMNS
             _fill(book.add_worksheet(title), columns, lists.get(org, []), w, styles)
         if removed:
             _fill_removed(book.add_worksheet(titles[-1]), removed, w, styles)
