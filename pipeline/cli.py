@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from .model import RunSummary
 
 OK, BROKEN, USAGE, FILE_ERRORS = 0, 1, 2, 3
+STOPPED = 130  # Ctrl-C, as a shell reports a program ended by SIGINT
+INTERRUPTED = ("interrupted, outputs unchanged: they are as the last finished run wrote them; the files read so far "
+               "are kept, and the next run goes on from there")
 log = logging.getLogger(__name__)
 DEFAULT_INBOX = Path("samples")
 DEFAULT_OUT = Path("output")
@@ -227,6 +230,9 @@ def _run(args: argparse.Namespace) -> int:
         return _broken(exc, with_hint=not isinstance(exc, RuleError))
     except (OSError, sqlite3.Error) as exc:
         return _output_broken(exc, args.out)
+    except KeyboardInterrupt:
+        print(f"notices: {INTERRUPTED}", file=sys.stderr)
+        return STOPPED
     _print_summary(summary)
     return FILE_ERRORS if summary.failed else OK
 
@@ -288,6 +294,7 @@ def _print_summary(s: RunSummary) -> None:
           f" -> {s.out_dir}")
     print(f"this run: {s.new} new, {s.changed} changed, {s.unchanged} unchanged, {s.removed} removed, "
           f"{s.duplicates} duplicates; requirements +{s.added} -{s.dropped}"
+          + (f"; {s.skipped} system, hidden or temporary files left out" if s.skipped else "")
           + ("" if s.exported else "; nothing changed, outputs left as they were"))
     for due, org, what in s.next_due:
         print(f"next: {due} {org}: {what}")
@@ -415,7 +422,7 @@ def _doctor(args: argparse.Namespace) -> int:
     from .doctor import check
     problems = 0
     for item in check(args.rules):
-        state = "ok" if item.ok else "MISSING" if item.required else "absent"
+        state = "ok" if item.ok else "MISSING" if item.required else "WARNING" if item.warning else "absent"
         print(f"{state:8} {item.name:22} {item.purpose}"
               + ("" if item.ok else f" -- {item.hint}"))
         problems += not item.ok and item.required

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .errors import RuleError
@@ -42,17 +43,37 @@ class Check:
     required: bool
     purpose: str
     hint: str = ""
+    warning: bool = False  # not a missing piece: something to act on before it matters (the holiday calendar)
 
 
-def check(rules_dir: Path | None = None) -> list[Check]:
-    """Every dependency and tool, and whether the rules load."""
+def check(rules_dir: Path | None = None, today: date | None = None) -> list[Check]:
+    """Every dependency and tool, whether the rules load, and whether the official holiday calendar covers
+    the checklists' horizon from `today` (default: today)."""
     out = [Check(name, importlib.util.find_spec(name) is not None, True, purpose, hint)
            for name, purpose, hint in PACKAGES]
     out += [Check(tool, shutil.which(tool) is not None, False, purpose, hint) for tool, purpose, hint in TOOLS]
     out += [Check(name, importlib.util.find_spec(name) is not None, False, purpose, hint)
             for name, purpose, hint in EXTRAS]
     out.append(_rules(rules_dir))
+    out.append(_holidays(today or date.today()))
     return out
+
+
+def _holidays(today: date) -> Check:
+    """A warning when the checklists reach past the years the holiday calendar knows: there, workdays are
+    Monday to Friday, and a duty due on 每月最后一个工作日 may fall on a holiday or miss a make-up workday."""
+    from .engine.options import HORIZON_MONTHS
+    from .timex.workdays import workday_status
+    until = date(today.year + (today.month - 1 + HORIZON_MONTHS) // 12, (today.month - 1 + HORIZON_MONTHS) % 12 + 1, 1)
+    last = today.year
+    while workday_status(date(last + 1, 1, 1))[1]:
+        last += 1
+    covered = workday_status(today)[1] and until.year <= last
+    purpose = f"official holidays and make-up workdays, needed up to {until:%Y-%m}"
+    hint = (f"the installed calendar knows the years up to {last} (none, if {today.year} is unknown): "
+            "`pip install -U chinesecalendar` once the State Council has published the next year's holidays; "
+            "until then workdays past it are Monday to Friday")
+    return Check("holiday calendar", covered, False, purpose, "" if covered else hint, warning=True)
 
 
 def _rules(rules_dir: Path | None) -> Check:

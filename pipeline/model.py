@@ -366,3 +366,4 @@ class RunSummary:
     mark_conflicts: tuple[str, ...] = ()  # rows marked differently in two files: which won
     mark_problems: tuple[str, ...] = ()  # cells of marks that could not be read
     removed_marks: int = 0  # marks kept on the removed sheet: their obligation is gone
+    skipped: int = 0  # files of the system or of a program (Thumbs.db, ~$通知.docx, .tmp) and hidden ones, not read

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,35 @@ def test_cli_state_held_by_another_program_is_one_line(tmp_path: Path, capsys: p
         holder.rollback()
         holder.close()
     assert "is locked by another program -- close the program that holds it" in capsys.readouterr().err
+
+
+def test_cli_system_and_temporary_files_are_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What Windows, macOS, Word and browsers leave in a shared folder is no notice and no error (issue 18)."""
+    inbox = tmp_path / "inbox"
+    (inbox / "__MACOSX").mkdir(parents=True)
+    shutil.copy(SAMPLES / "003_790835e522af9ef0.txt", inbox)
+    for name in ("Thumbs.db", "desktop.ini", ".DS_Store", "~$通知.docx", "~WRL0001.tmp", "下载中.docx.crdownload",
+                 "__MACOSX/._003.txt"):
+        (inbox / name).write_bytes(b"\x00\x01 not a notice")
+    assert main(["run", str(inbox), "-o", str(tmp_path / "out"), "--today", TODAY]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 files: 1 ok, 0 failed;") and "7 system, hidden or temporary files left out" in out
+
+
+def test_cli_interrupted_run_says_so_and_exits_130(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import engine
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(engine, "run", interrupted)
+    assert main(["run", str(SAMPLES), "-o", str(tmp_path / "out"), "--today", TODAY]) == 130
+    assert capsys.readouterr().err.startswith("notices: interrupted, outputs unchanged")
+
+
+def test_cli_doctor_warns_when_the_holiday_calendar_ends_before_the_horizon() -> None:
+    from pipeline.doctor import check
+    holidays = {c.name: c for c in check(today=date(2025, 3, 1))}["holiday calendar"]
+    assert holidays.ok and holidays.purpose.endswith("needed up to 2026-03")
+    late = {c.name: c for c in check(today=date(2040, 1, 1))}["holiday calendar"]
+    assert not late.ok and late.warning and not late.required and "pip install -U chinesecalendar" in late.hint

@@ -13,6 +13,12 @@ from .state import FileState
 
 HASH_CHUNK = 1 << 20
 SKIPPED_NAMES = ("readme",)  # a folder's own README describes the folder, it is not a notice
+# What operating systems and programs leave in a shared folder: thumbnail caches, folder settings, the lock
+# file Word or WPS keeps beside an open document (~$通知.docx), partial downloads and temporary files.
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
+TEMPORARY_STARTS = ("~$", "~wrl")
+TEMPORARY_ENDS = (".tmp", ".temp", ".crdownload", ".part", ".partial", ".download", ".swp", "~")
+SYSTEM_FOLDERS = frozenset({"__macosx", "$recycle.bin", "system volume information"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,20 +45,37 @@ class Plan:
 
 
 def skipped(name: str) -> bool:
-    """A file no run reads: hidden, or a folder's own README."""
-    return name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES
+    """A file no run reads: hidden, a folder's own README, or what the system or a program left there."""
+    return name.startswith(".") or name.lower().split(".")[0] in SKIPPED_NAMES or is_system_file(name)
 
 
-def discover(inbox: Path) -> list[Path]:
-    """Every file under the inbox, sorted; hidden files and READMEs left out."""
+def is_system_file(name: str) -> bool:
+    """A file the system or a program leaves beside the notices (Thumbs.db, ~$通知.docx, a .tmp): no notice,
+    and no error either."""
+    lower = name.lower()
+    return lower in SYSTEM_FILES or lower.startswith(TEMPORARY_STARTS) or lower.endswith(TEMPORARY_ENDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The files of an inbox a run reads, sorted, and how many it left out as the system's or a program's."""
+    files: list[Path]
+    skipped: int
+
+
+def discover(inbox: Path) -> Listing:
+    """Every file under the inbox, sorted; hidden files, READMEs, system and temporary files left out."""
     found = []
+    left = 0
     for folder, dirs, files in os.walk(inbox):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        left += sum(1 for d in dirs if d.lower() in SYSTEM_FOLDERS)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.lower() not in SYSTEM_FOLDERS)
         for name in files:
             if skipped(name):
+                left += is_system_file(name) or name.startswith(".")
                 continue
             found.append(Path(folder) / name)
-    return sorted(found, key=lambda p: p.relative_to(inbox).as_posix())
+    return Listing(sorted(found, key=lambda p: p.relative_to(inbox).as_posix()), left)
 
 
 def plan_run(found: list[Found], known: dict[str, FileState], versions: str, full: bool = False) -> Plan:

@@ -41,7 +41,8 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     versions = f"{__version__}+{rules.version}"
     span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends, options.past_days)
     with open_store(out_dir, options.db, options.wait) as state:
-        plan = plan_run(stat_all(discover(inbox), inbox), state.files(), versions, options.full)
+        listing = discover(inbox)
+        plan = plan_run(stat_all(listing.files, inbox), state.files(), versions, options.full)
         for item in plan.touched:
             state.touch(item.source, item.size, item.mtime_ns)
         before = state.requirement_keys(plan.changed + plan.removed)
@@ -50,7 +51,8 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
         state.withdraw(plan.removed + plan.gone, span.today)
         after = state.requirement_keys(plan.new + plan.changed)
         changes = _changes(_stamp(started), plan, failed, before, after)
-        summary = _summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after))
+        summary = replace(_summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after)),
+                          skipped=listing.skipped)
         return _finish(state, summary, changes, out_dir, span, rules, versions, options.db is not None, options.lang)
 
 
