@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from .checks import Checker
 from .errors import RuleError
 from .limits import Limits, parse_limits
 from .model import Comparator, DocType, Per, ProgressStatus
@@ -24,6 +25,7 @@ STATUSES = tuple(s.value for s in ProgressStatus)
 UNIT_KINDS = ("time", "count", "length", "people", "percent", "money")
 DOC_TYPES = tuple(t.value for t in DocType)
 PROGRESS_FIELDS = ("category", "seq", "item", "description", "lead_org", "partner_orgs", "period", "status")
+NEVER = re.compile(r"(?!)")  # matches nothing: what a missing or broken regex stands for
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +196,7 @@ def load_rules(directory: Path | None = None) -> Rules:
     directory = directory or default_rules_dir()
     problems: list[str] = []
     data = {name: _read_yaml(directory / name, problems) for name in FILES}
-    check = _Checker(problems)
-    rules = _build(directory, data, check)
+    rules = _build(directory, data, problems)
     if problems:
         raise RuleError(problems)
     return rules
@@ -214,237 +215,195 @@ def _read_yaml(path: Path, problems: list[str]) -> object:
     return None
 
 
-class _Checker:
-    """Collects problems while reading entries; ids must be unique across all files."""
+class _Checker(Checker):
+    """The shared checks, plus the entries rules/*.yaml are made of: words, terms, entities, patterns."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        self.ids: dict[str, str] = {}
+    def regex(self, entry: dict[str, Any]) -> re.Pattern[str] | None:
+        """The entry's `regex`, compiled (ignoring case when it says `ignorecase`)."""
+        return self.compile(str(entry["regex"]), entry["id"], re.IGNORECASE if entry.get("ignorecase") else 0)
 
-    def entries(self, data: object, file: str, key: str, required: tuple[str, ...]) -> list[dict[str, Any]]:
-        section = data.get(key) if isinstance(data, dict) else None
-        if not isinstance(section, list) or not section:
-            self.problems.append(f"{file}: {key}: expected a non-empty list")
-            return []
-        good = []
-        for n, entry in enumerate(section):
-            where = f"{file}: {key}[{n}]"
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                self.problems.append(f"{where}: every entry needs a string `id`")
-                continue
-            where = f"{file}: {entry['id']}"
-            if entry["id"] in self.ids:
-                self.problems.append(f"{where}: id already used in {self.ids[entry['id']]}")
-            self.ids[entry["id"]] = file
-            missing = [f for f in required if not isinstance(entry.get(f), (str, int))]
-            if missing:
-                self.problems.append(f"{where}: missing {', '.join(missing)}")
-                continue
-            good.append(entry)
-        return good
+    def words(self, data: object, key: str) -> tuple[str, ...]:
+        return tuple(str(e["text"]) for e in self.entries(data, key, ("text",)))
 
-    def one_of(self, entry: dict[str, Any], file: str, key: str, allowed: tuple[str, ...]) -> bool:
-        if str(entry[key]) in allowed:
-            return True
-        self.problems.append(f"{file}: {entry['id']}: {key} {entry[key]!r} is not one of {', '.join(allowed)}")
-        return False
-
-    def regex(self, entry: dict[str, Any], file: str) -> re.Pattern[str] | None:
-        try:
-            return re.compile(str(entry["regex"]), re.IGNORECASE if entry.get("ignorecase") else 0)
-        except re.error as exc:
-            self.problems.append(f"{file}: {entry['id']}: regex does not compile: {exc}")
-            return None
-
-    def words(self, data: object, file: str, key: str) -> tuple[str, ...]:
-        return tuple(str(e["text"]) for e in self.entries(data, file, key, ("text",)))
-
-    def terms(self, data: object, file: str, key: str, value_key: str,
-              allowed: tuple[str, ...]) -> tuple[Term, ...]:
-        found = self.entries(data, file, key, ("text", value_key))
+    def terms(self, data: object, key: str, value_key: str, allowed: tuple[str, ...]) -> tuple[Term, ...]:
+        found = self.entries(data, key, ("text", value_key))
         return tuple(Term(e["id"], str(e["text"]), str(e[value_key])) for e in found
-                     if self.one_of(e, file, value_key, allowed))
+                     if self.one_of(e, value_key, allowed))
 
-    def entities(self, data: object, file: str, key: str) -> tuple[Entity, ...]:
+    def entities(self, data: object, key: str) -> tuple[Entity, ...]:
         out = []
-        for e in self.entries(data, file, key, ("name",)):
+        for e in self.entries(data, key, ("name",)):
             aliases = e.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                self.problems.append(f"{file}: {e['id']}: aliases must be a list of strings")
+                self.problem(e["id"], "aliases must be a list of strings")
                 continue
             if e.get("scope", "") not in ("", "issuer"):
-                self.problems.append(f"{file}: {e['id']}: scope {e['scope']!r} is not one of issuer")
+                self.problem(e["id"], f"scope {e['scope']!r} is not one of issuer")
                 continue
             out.append(Entity(e["id"], str(e["name"]), tuple(aliases), str(e.get("full_name", "")),
                               str(e.get("scope", "")), str(e.get("unit", ""))))
         return tuple(out)
 
-    def patterns(self, data: object, file: str, key: str, value_key: str = "") -> tuple[Pattern, ...]:
+    def patterns(self, data: object, key: str, value_key: str = "") -> tuple[Pattern, ...]:
         out = []
         required = ("regex", value_key) if value_key else ("regex",)
-        for e in self.entries(data, file, key, required):
-            compiled = self.regex(e, file)
+        for e in self.entries(data, key, required):
+            compiled = self.regex(e)
             if compiled is not None:
                 out.append(Pattern(e["id"], compiled, int(e.get("level", 0)), str(e.get(value_key, ""))))
         return tuple(out)
 
+    def single(self, data: object, key: str, value_key: str) -> Term:
+        """A mapping `key: {id, text, <value_key>}` that names one word."""
+        entry = _get(data, key)
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "text", value_key)):
+            self.problem(key, f"needs id, text and {value_key}")
+            return Term(key, "", "")
+        return Term(entry["id"], entry["text"], entry[value_key])
 
-def _build(directory: Path, data: dict[str, object], check: _Checker) -> Rules:
-    comparators = data["comparators.yaml"]
-    numerals = data["numerals.yaml"]
-    orgs = data["organizations.yaml"]
-    verbs = data["verbs.yaml"]
-    progress = data["progress.yaml"]
+    def single_regex(self, data: object, key: str) -> re.Pattern[str]:
+        entry = _get(data, key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or "regex" not in entry:
+            self.problem(key, "needs id and regex")
+            return NEVER
+        return self.regex(entry) or NEVER
+
+    def pair(self, data: object, key: str) -> tuple[str, str]:
+        """A mapping `key: {id, before, after}`: words standing either side of a name."""
+        entry = _get(data, key)
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "before", "after")):
+            self.problem(key, "needs id, before and after")
+            return ("", "")
+        return entry["before"], entry["after"]
+
+    def month_days(self, data: object, key: str) -> tuple[tuple[int, int], ...]:
+        out = []
+        for e in self.entries(data, key, ("month", "day")):
+            month, day = e["month"], e["day"]
+            if not (isinstance(month, int) and isinstance(day, int) and 1 <= month <= 12 and 1 <= day <= 28):
+                self.problem(e["id"], "month 1-12 and day 1-28 expected")
+                continue
+            out.append((month, day))
+        return tuple(sorted(out))
+
+
+def _build(directory: Path, data: dict[str, object], problems: list[str]) -> Rules:
+    ids: dict[str, str] = {}  # one id is one entry across every file (time.yaml keeps its own)
+
+    def check(file: str) -> _Checker:
+        return _Checker(problems, file, ids)
+    comparators, cmp = data["comparators.yaml"], check("comparators.yaml")
+    numerals, num = data["numerals.yaml"], check("numerals.yaml")
+    orgs, org = data["organizations.yaml"], check("organizations.yaml")
+    verbs, verb = data["verbs.yaml"], check("verbs.yaml")
+    progress, prog = data["progress.yaml"], check("progress.yaml")
+    patterns, pat = data["patterns.yaml"], check("patterns.yaml")
+    boilerplate = check("boilerplate.yaml")
     return Rules(
         directory=directory,
         version=_version(directory),
-        units=_units(data["units.yaml"], check),
-        half=_single(data["units.yaml"], "units.yaml", "half", "text", check).text,
-        comparator_prefixes=check.terms(comparators, "comparators.yaml", "prefix", "comparator", COMPARATORS),
-        comparator_suffixes=check.terms(comparators, "comparators.yaml", "suffix", "comparator", COMPARATORS),
-        exact_comparator=_exact(comparators, check),
-        lead_units=check.words(comparators, "comparators.yaml", "lead_units"),
-        lead=check.terms(comparators, "comparators.yaml", "lead", "comparator", COMPARATORS),
-        lag=_single(comparators, "comparators.yaml", "lag", "comparator", check),
-        lag_then=check.terms(comparators, "comparators.yaml", "lag_then", "comparator", COMPARATORS),
-        staffing=check.terms(comparators, "comparators.yaml", "staffing", "comparator", COMPARATORS),
-        share=_single(comparators, "comparators.yaml", "share", "comparator", check),
-        range_separators=check.words(comparators, "comparators.yaml", "range_separators"),
-        per_markers=check.terms(data["periods.yaml"], "periods.yaml", "markers", "per", PERS),
-        semester_ends=_month_days(data["periods.yaml"], "periods.yaml", "semester_ends", check),
-        statuses=check.terms(data["statuses.yaml"], "statuses.yaml", "statuses", "status", STATUSES),
-        numeral_digits=_single(numerals, "numerals.yaml", "digits", "text", check).text,
-        numeral_start=_single(numerals, "numerals.yaml", "start", "text", check).text,
-        numeral_before=check.words(numerals, "numerals.yaml", "before"),
-        numeral_not_after=frozenset(check.words(numerals, "numerals.yaml", "not_after")),
-        numeral_keep=check.words(numerals, "numerals.yaml", "keep"),
-        quotes=tuple((str(e["open"]), str(e["close"]))
-                     for e in check.entries(numerals, "numerals.yaml", "quotes", ("open", "close"))),
-        organizations=check.entities(orgs, "organizations.yaml", "organizations"),
-        org_prefixes=check.words(orgs, "organizations.yaml", "prefixes"),
-        org_heads=check.words(orgs, "organizations.yaml", "heads"),
-        issuer_prefix=_single_regex(orgs, "organizations.yaml", "issuer_prefix", check),
-        committees=check.words(orgs, "organizations.yaml", "committees"),
-        roles=check.entities(data["roles.yaml"], "roles.yaml", "roles"),
-        boilerplate_lines=check.patterns(data["boilerplate.yaml"], "boilerplate.yaml", "lines"),
-        boilerplate_inline=check.patterns(data["boilerplate.yaml"], "boilerplate.yaml", "inline"),
-        headings=check.patterns(data["patterns.yaml"], "patterns.yaml", "headings"),
-        regexes=_regexes(data["patterns.yaml"], check),
-        submit_verbs=check.words(verbs, "verbs.yaml", "submit"),
-        toward_words=check.words(verbs, "verbs.yaml", "toward"),
-        submit_short=check.words(verbs, "verbs.yaml", "submit_short"),
-        modals=check.words(verbs, "verbs.yaml", "modals"),
-        subject_next=check.words(verbs, "verbs.yaml", "subject_next"),
-        asks=check.words(verbs, "verbs.yaml", "asks"),
-        requests=check.words(verbs, "verbs.yaml", "requests"),
-        as_unit=_pair(verbs, "verbs.yaml", "as_unit", check),
-        fact_verbs=check.words(verbs, "verbs.yaml", "facts"),
-        not_modals=check.words(verbs, "verbs.yaml", "not_modals"),
-        link_words=check.words(verbs, "verbs.yaml", "links"),
-        action_verbs=check.words(verbs, "verbs.yaml", "actions"),
-        relations=check.patterns(data["patterns.yaml"], "patterns.yaml", "relations", "relation"),
-        title_frame=_single_regex(data["patterns.yaml"], "patterns.yaml", "title_frame", check),
-        progress_columns=check.terms(progress, "progress.yaml", "columns", "field", PROGRESS_FIELDS),
-        progress_separators=_strings(progress, "progress.yaml", "list_separators", check),
-        roster_columns=check.words(progress, "progress.yaml", "roster_columns"),
-        progress_min_columns=_int(progress, "progress.yaml", "min_columns", check),
-        time=parse_time_rules(data["time.yaml"], check.problems, "time.yaml"),
-        limits=parse_limits(data["limits.yaml"], check.problems),
-        doc_types=_doc_types(data["doc_types.yaml"], check),
+        units=_units(data["units.yaml"], check("units.yaml")),
+        half=check("units.yaml").single(data["units.yaml"], "half", "text").text,
+        comparator_prefixes=cmp.terms(comparators, "prefix", "comparator", COMPARATORS),
+        comparator_suffixes=cmp.terms(comparators, "suffix", "comparator", COMPARATORS),
+        exact_comparator=_exact(comparators, cmp),
+        lead_units=cmp.words(comparators, "lead_units"),
+        lead=cmp.terms(comparators, "lead", "comparator", COMPARATORS),
+        lag=cmp.single(comparators, "lag", "comparator"),
+        lag_then=cmp.terms(comparators, "lag_then", "comparator", COMPARATORS),
+        staffing=cmp.terms(comparators, "staffing", "comparator", COMPARATORS),
+        share=cmp.single(comparators, "share", "comparator"),
+        range_separators=cmp.words(comparators, "range_separators"),
+        per_markers=check("periods.yaml").terms(data["periods.yaml"], "markers", "per", PERS),
+        semester_ends=check("periods.yaml").month_days(data["periods.yaml"], "semester_ends"),
+        statuses=check("statuses.yaml").terms(data["statuses.yaml"], "statuses", "status", STATUSES),
+        numeral_digits=num.single(numerals, "digits", "text").text,
+        numeral_start=num.single(numerals, "start", "text").text,
+        numeral_before=num.words(numerals, "before"),
+        numeral_not_after=frozenset(num.words(numerals, "not_after")),
+        numeral_keep=num.words(numerals, "keep"),
+        quotes=tuple((str(e["open"]), str(e["close"])) for e in num.entries(numerals, "quotes", ("open", "close"))),
+        organizations=org.entities(orgs, "organizations"),
+        org_prefixes=org.words(orgs, "prefixes"),
+        org_heads=org.words(orgs, "heads"),
+        issuer_prefix=org.single_regex(orgs, "issuer_prefix"),
+        committees=org.words(orgs, "committees"),
+        roles=check("roles.yaml").entities(data["roles.yaml"], "roles"),
+        boilerplate_lines=boilerplate.patterns(data["boilerplate.yaml"], "lines"),
+        boilerplate_inline=boilerplate.patterns(data["boilerplate.yaml"], "inline"),
+        headings=pat.patterns(patterns, "headings"),
+        regexes=_regexes(patterns, pat),
+        submit_verbs=verb.words(verbs, "submit"),
+        toward_words=verb.words(verbs, "toward"),
+        submit_short=verb.words(verbs, "submit_short"),
+        modals=verb.words(verbs, "modals"),
+        subject_next=verb.words(verbs, "subject_next"),
+        asks=verb.words(verbs, "asks"),
+        requests=verb.words(verbs, "requests"),
+        as_unit=verb.pair(verbs, "as_unit"),
+        fact_verbs=verb.words(verbs, "facts"),
+        not_modals=verb.words(verbs, "not_modals"),
+        link_words=verb.words(verbs, "links"),
+        action_verbs=verb.words(verbs, "actions"),
+        relations=pat.patterns(patterns, "relations", "relation"),
+        title_frame=pat.single_regex(patterns, "title_frame"),
+        progress_columns=prog.terms(progress, "columns", "field", PROGRESS_FIELDS),
+        progress_separators=prog.strings(_get(progress, "list_separators"), "list_separators",
+                                         optional=False, blank=False),
+        roster_columns=prog.words(progress, "roster_columns"),
+        progress_min_columns=_min_columns(progress, prog),
+        time=parse_time_rules(data["time.yaml"], problems, "time.yaml"),
+        limits=parse_limits(data["limits.yaml"], problems),
+        doc_types=_doc_types(data["doc_types.yaml"], check("doc_types.yaml")),
     )
 
 
 def _doc_types(data: object, check: _Checker) -> DocTypeRules:
-    file = "doc_types.yaml"
-    genres = check.patterns(data, file, "genres", "doc_type")
+    genres = check.patterns(data, "genres", "doc_type")
     for g in genres:
-        check.one_of({"id": g.id, "doc_type": g.value}, file, "doc_type", DOC_TYPES)
-    return DocTypeRules(genres=genres, form_titles=check.patterns(data, file, "form_titles"),
-                        template_names=check.patterns(data, file, "template_names"),
-                        form_blanks=check.patterns(data, file, "form_blanks"),
-                        placeholders=check.patterns(data, file, "placeholders"), news=check.patterns(data, file, "news"),
-                        readme=check.patterns(data, file, "readme"), link_list=check.patterns(data, file, "link_list"))
+        check.one_of({"id": g.id, "doc_type": g.value}, "doc_type", DOC_TYPES)
+    return DocTypeRules(genres=genres, form_titles=check.patterns(data, "form_titles"),
+                        template_names=check.patterns(data, "template_names"),
+                        form_blanks=check.patterns(data, "form_blanks"),
+                        placeholders=check.patterns(data, "placeholders"), news=check.patterns(data, "news"),
+                        readme=check.patterns(data, "readme"), link_list=check.patterns(data, "link_list"))
 
 
 def _units(data: object, check: _Checker) -> tuple[Unit, ...]:
-    found = check.entries(data, "units.yaml", "units", ("text", "kind"))
+    found = check.entries(data, "units", ("text", "kind"))
     units = [Unit(e["id"], str(e["text"]), str(e["kind"]), str(e.get("as") or e["text"]), e.get("frequency") is True)
-             for e in found if check.one_of(e, "units.yaml", "kind", UNIT_KINDS)]
+             for e in found if check.one_of(e, "kind", UNIT_KINDS)]
     # Longest first so that 个工作日 wins over 日 and 万元 over 元.
     return tuple(sorted(units, key=lambda u: -len(u.text)))
 
 
 def _exact(data: object, check: _Checker) -> str:
-    entry = data.get("exact_after_per") if isinstance(data, dict) else None
+    entry = _get(data, "exact_after_per")
     if not isinstance(entry, dict) or entry.get("comparator") not in COMPARATORS:
-        check.problems.append("comparators.yaml: exact_after_per: needs a comparator")
+        check.problem("exact_after_per", "needs a comparator")
         return "="
     return str(entry["comparator"])
 
 
-def _single(data: object, file: str, key: str, value_key: str, check: _Checker) -> Term:
-    """A mapping `key: {id, text, <value_key>}` that names one word."""
-    entry = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "text", value_key)):
-        check.problems.append(f"{file}: {key}: needs id, text and {value_key}")
-        return Term(key, "", "")
-    return Term(entry["id"], entry["text"], entry[value_key])
-
-
-def _single_regex(data: object, file: str, key: str, check: _Checker) -> re.Pattern[str]:
-    entry = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or "regex" not in entry:
-        check.problems.append(f"{file}: {key}: needs id and regex")
-        return re.compile(r"(?!)")
-    return check.regex(entry, file) or re.compile(r"(?!)")
-
-
-def _month_days(data: object, file: str, key: str, check: _Checker) -> tuple[tuple[int, int], ...]:
-    out = []
-    for e in check.entries(data, file, key, ("month", "day")):
-        month, day = e["month"], e["day"]
-        if not (isinstance(month, int) and isinstance(day, int) and 1 <= month <= 12 and 1 <= day <= 28):
-            check.problems.append(f"{file}: {e['id']}: month 1-12 and day 1-28 expected")
-            continue
-        out.append((month, day))
-    return tuple(sorted(out))
-
-
-def _pair(data: object, file: str, key: str, check: _Checker) -> tuple[str, str]:
-    """A mapping `key: {id, before, after}`: words standing either side of a name."""
-    entry = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "before", "after")):
-        check.problems.append(f"{file}: {key}: needs id, before and after")
-        return ("", "")
-    return entry["before"], entry["after"]
-
-
 def _regexes(data: object, check: _Checker) -> Regexes:
-    compiled = {p.id: p.regex for p in check.patterns(data, "patterns.yaml", "regexes")}
+    compiled = {p.id: p.regex for p in check.patterns(data, "regexes")}
     names = [f.name for f in fields(Regexes)]
     for name in names:
         if name not in compiled:
-            check.problems.append(f"patterns.yaml: regexes: required id {name!r} is missing")
-    for name in compiled.keys() - set(names):
-        check.problems.append(f"patterns.yaml: {name}: unknown id (the code does not use it)")
-    never = re.compile(r"(?!)")
-    return Regexes(**{name: compiled.get(name, never) for name in names})
+            check.problem("regexes", f"required id {name!r} is missing")
+    check.unknown(compiled, names, "id")
+    return Regexes(**{name: compiled.get(name, NEVER) for name in names})
 
 
-def _strings(data: object, file: str, key: str, check: _Checker) -> tuple[str, ...]:
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        check.problems.append(f"{file}: {key}: expected a list of strings")
-        return ()
-    return tuple(value)
+def _min_columns(data: object, check: _Checker) -> int:
+    value = _get(data, "min_columns")
+    # A YAML true has always been read as 1 here (bool is an int to Python), though limits.yaml refuses it.
+    return check.positive_int(int(value) if isinstance(value, bool) else value, "min_columns") or 1
 
 
-def _int(data: object, file: str, key: str, check: _Checker) -> int:
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, int) or value < 1:
-        check.problems.append(f"{file}: {key}: expected a positive integer")
-        return 1
-    return value
+def _get(data: object, key: str) -> object:
+    """`data[key]` when data is a mapping, else None: a file that is no mapping gives one problem per key."""
+    return data.get(key) if isinstance(data, dict) else None
 
 
 def _version(directory: Path) -> str:
