@@ -274,7 +274,7 @@ def _export(args: argparse.Namespace) -> int:
     except RuleError as exc:
         print(f"notices: error: {exc}", file=sys.stderr)
         return BROKEN
-    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends)
+    span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends)
     for path in export_checklists(args.out, args.format, span, args.org, args.dest):
         print(path)
     return OK

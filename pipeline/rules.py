@@ -1,4 +1,4 @@
-"""Load rules/*.yaml into frozen dataclasses, checked once; every problem is reported together."""
+"""Load rules/*.yaml into frozen dataclasses, one per file, checked once; every problem reported together."""
 from __future__ import annotations
 
 import hashlib
@@ -14,6 +14,25 @@ from .checks import Checker
 from .errors import RuleError
 from .limits import Limits, parse_limits
 from .model import Comparator, DocType, Per, ProgressStatus
+from .rule_groups import (
+    BoilerplateRules,
+    ComparatorRules,
+    DocTypeRules,
+    Entity,
+    NumeralRules,
+    OrganizationRules,
+    Pattern,
+    PatternRules,
+    PeriodRules,
+    ProgressRules,
+    Regexes,
+    RoleRules,
+    StatusRules,
+    Term,
+    Unit,
+    UnitRules,
+    VerbRules,
+)
 from .timex import TimeRules, parse_time_rules
 
 FILES = ("units.yaml", "comparators.yaml", "periods.yaml", "statuses.yaml", "numerals.yaml",
@@ -29,154 +48,21 @@ NEVER = re.compile(r"(?!)")  # matches nothing: what a missing or broken regex s
 
 
 @dataclass(frozen=True, slots=True)
-class Term:
-    """A word of the notices with what it means (`value`: a comparator, a Per, a status...)."""
-    id: str
-    text: str
-    value: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    id: str
-    text: str
-    kind: str
-    written: str  # the unit as reported (个工作日 is reported as 工作日)
-    frequency: bool = False  # a count of times (次)
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    full_name: str = ""
-    scope: str = ""  # "issuer": a unit of the notice's issuer (党支部)
-    unit: str = ""  # for people: the unit they belong to, which acts for them (党员 -> 党支部)
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    id: str
-    regex: re.Pattern[str]
-    level: int = 0
-    value: str = ""  # what a match means (a relation such as supplement)
-
-
-@dataclass(frozen=True, slots=True)
-class Regexes:
-    """The named expressions of patterns.yaml; each field is one required id."""
-    sentence_end: re.Pattern[str]
-    clause_sep: re.Pattern[str]
-    terminal_punct: re.Pattern[str]
-    doc_number: re.Pattern[str]
-    doc_number_lead: re.Pattern[str]
-    doc_number_label: re.Pattern[str]
-    file_header: re.Pattern[str]
-    file_header_lead: re.Pattern[str]
-    document_class: re.Pattern[str]
-    head_field: re.Pattern[str]
-    addressee: re.Pattern[str]
-    addressee_marker: re.Pattern[str]
-    label_line: re.Pattern[str]
-    date_line: re.Pattern[str]
-    printed_line: re.Pattern[str]
-    signature_tail: re.Pattern[str]
-    maker_line: re.Pattern[str]
-    attachment_end: re.Pattern[str]
-    signer_label: re.Pattern[str]
-    meta_source: re.Pattern[str]
-    meta_time: re.Pattern[str]
-    as_of: re.Pattern[str]
-    title: re.Pattern[str]
-    title_skip: re.Pattern[str]
-    title_year: re.Pattern[str]
-    title_issuer: re.Pattern[str]
-    title_label: re.Pattern[str]
-    email: re.Pattern[str]
-    signature_date: re.Pattern[str]
-    periodic_report: re.Pattern[str]
-    not_quota_context: re.Pattern[str]
-    cited_title: re.Pattern[str]
-    subject_line: re.Pattern[str]
-    channel_label: re.Pattern[str]
-    schedule_label: re.Pattern[str]
-    session_time: re.Pattern[str]
-    condition: re.Pattern[str]
-    reference_entry: re.Pattern[str]
-    options: re.Pattern[str]
-    plan_heading: re.Pattern[str]
-    each_count: re.Pattern[str]
-    band: re.Pattern[str]
-    clause_end: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class DocTypeRules:
-    """doc_types.yaml: what tells a notice from a form, a news item, a README or a list of links."""
-    genres: tuple[Pattern, ...]  # value: the doc_type a title closing with the match has
-    form_titles: tuple[Pattern, ...]
-    template_names: tuple[Pattern, ...]  # a file named so is a template
-    form_blanks: tuple[Pattern, ...]
-    placeholders: tuple[Pattern, ...]
-    news: tuple[Pattern, ...]
-    readme: tuple[Pattern, ...]
-    link_list: tuple[Pattern, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Rules:
+    """Every rule file, checked; each field holds one file (`rules.verbs.modals` is from verbs.yaml)."""
     directory: Path
-    version: str
-    units: tuple[Unit, ...]
-    half: str
-    comparator_prefixes: tuple[Term, ...]
-    comparator_suffixes: tuple[Term, ...]
-    exact_comparator: str
-    lead_units: tuple[str, ...]  # a span in these units may be a lead time or a lag
-    lead: tuple[Term, ...]
-    lag: Term
-    lag_then: tuple[Term, ...]
-    staffing: tuple[Term, ...]  # right before a count of people: exact
-    share: Term
-    range_separators: tuple[str, ...]
-    per_markers: tuple[Term, ...]
-    semester_ends: tuple[tuple[int, int], ...]
-    statuses: tuple[Term, ...]
-    numeral_digits: str
-    numeral_start: str
-    numeral_before: tuple[str, ...]
-    numeral_not_after: frozenset[str]
-    numeral_keep: tuple[str, ...]
-    quotes: tuple[tuple[str, str], ...]
-    organizations: tuple[Entity, ...]
-    org_prefixes: tuple[str, ...]
-    org_heads: tuple[str, ...]
-    issuer_prefix: re.Pattern[str]
-    committees: tuple[str, ...]
-    roles: tuple[Entity, ...]
-    boilerplate_lines: tuple[Pattern, ...]
-    boilerplate_inline: tuple[Pattern, ...]
-    headings: tuple[Pattern, ...]
-    regexes: Regexes
-    submit_verbs: tuple[str, ...]
-    toward_words: tuple[str, ...]
-    submit_short: tuple[str, ...]
-    modals: tuple[str, ...]
-    subject_next: tuple[str, ...]
-    asks: tuple[str, ...]
-    requests: tuple[str, ...]
-    as_unit: tuple[str, str]
-    fact_verbs: tuple[str, ...]
-    not_modals: tuple[str, ...]
-    link_words: tuple[str, ...]
-    action_verbs: tuple[str, ...]
-    relations: tuple[Pattern, ...]
-    title_frame: re.Pattern[str]
-    progress_columns: tuple[Term, ...]
-    progress_separators: tuple[str, ...]
-    roster_columns: tuple[str, ...]
-    progress_min_columns: int
+    version: str  # a hash of every file, see _version
+    units: UnitRules
+    comparators: ComparatorRules
+    periods: PeriodRules
+    statuses: StatusRules
+    numerals: NumeralRules
+    organizations: OrganizationRules
+    roles: RoleRules
+    boilerplate: BoilerplateRules
+    patterns: PatternRules
+    verbs: VerbRules
+    progress: ProgressRules
     time: TimeRules
     limits: Limits
     doc_types: DocTypeRules
@@ -216,23 +102,31 @@ def _read_yaml(path: Path, problems: list[str]) -> object:
 
 
 class _Checker(Checker):
-    """The shared checks, plus the entries rules/*.yaml are made of: words, terms, entities, patterns."""
+    """The shared checks over one rule file (`data`, its parsed YAML), plus what its keys hold: words,
+    terms, entities and patterns. A file that is no mapping gives one problem per key."""
+
+    def __init__(self, problems: list[str], file: str, ids: dict[str, str], data: object) -> None:
+        super().__init__(problems, file, ids)
+        self.data = data
+
+    def get(self, key: str) -> object:
+        return self.data.get(key) if isinstance(self.data, dict) else None
 
     def regex(self, entry: dict[str, Any]) -> re.Pattern[str] | None:
         """The entry's `regex`, compiled (ignoring case when it says `ignorecase`)."""
         return self.compile(str(entry["regex"]), entry["id"], re.IGNORECASE if entry.get("ignorecase") else 0)
 
-    def words(self, data: object, key: str) -> tuple[str, ...]:
-        return tuple(str(e["text"]) for e in self.entries(data, key, ("text",)))
+    def words(self, key: str) -> tuple[str, ...]:
+        return tuple(str(e["text"]) for e in self.entries(self.data, key, ("text",)))
 
-    def terms(self, data: object, key: str, value_key: str, allowed: tuple[str, ...]) -> tuple[Term, ...]:
-        found = self.entries(data, key, ("text", value_key))
+    def terms(self, key: str, value_key: str, allowed: tuple[str, ...]) -> tuple[Term, ...]:
+        found = self.entries(self.data, key, ("text", value_key))
         return tuple(Term(e["id"], str(e["text"]), str(e[value_key])) for e in found
                      if self.one_of(e, value_key, allowed))
 
-    def entities(self, data: object, key: str) -> tuple[Entity, ...]:
+    def entities(self, key: str) -> tuple[Entity, ...]:
         out = []
-        for e in self.entries(data, key, ("name",)):
+        for e in self.entries(self.data, key, ("name",)):
             aliases = e.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 self.problem(e["id"], "aliases must be a list of strings")
@@ -244,41 +138,41 @@ class _Checker(Checker):
                               str(e.get("scope", "")), str(e.get("unit", ""))))
         return tuple(out)
 
-    def patterns(self, data: object, key: str, value_key: str = "") -> tuple[Pattern, ...]:
+    def patterns(self, key: str, value_key: str = "") -> tuple[Pattern, ...]:
         out = []
         required = ("regex", value_key) if value_key else ("regex",)
-        for e in self.entries(data, key, required):
+        for e in self.entries(self.data, key, required):
             compiled = self.regex(e)
             if compiled is not None:
                 out.append(Pattern(e["id"], compiled, int(e.get("level", 0)), str(e.get(value_key, ""))))
         return tuple(out)
 
-    def single(self, data: object, key: str, value_key: str) -> Term:
+    def single(self, key: str, value_key: str) -> Term:
         """A mapping `key: {id, text, <value_key>}` that names one word."""
-        entry = _get(data, key)
+        entry = self.get(key)
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "text", value_key)):
             self.problem(key, f"needs id, text and {value_key}")
             return Term(key, "", "")
         return Term(entry["id"], entry["text"], entry[value_key])
 
-    def single_regex(self, data: object, key: str) -> re.Pattern[str]:
-        entry = _get(data, key)
+    def single_regex(self, key: str) -> re.Pattern[str]:
+        entry = self.get(key)
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or "regex" not in entry:
             self.problem(key, "needs id and regex")
             return NEVER
         return self.regex(entry) or NEVER
 
-    def pair(self, data: object, key: str) -> tuple[str, str]:
+    def pair(self, key: str) -> tuple[str, str]:
         """A mapping `key: {id, before, after}`: words standing either side of a name."""
-        entry = _get(data, key)
+        entry = self.get(key)
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("id", "before", "after")):
             self.problem(key, "needs id, before and after")
             return ("", "")
         return entry["before"], entry["after"]
 
-    def month_days(self, data: object, key: str) -> tuple[tuple[int, int], ...]:
+    def month_days(self, key: str) -> tuple[tuple[int, int], ...]:
         out = []
-        for e in self.entries(data, key, ("month", "day")):
+        for e in self.entries(self.data, key, ("month", "day")):
             month, day = e["month"], e["day"]
             if not (isinstance(month, int) and isinstance(day, int) and 1 <= month <= 12 and 1 <= day <= 28):
                 self.problem(e["id"], "month 1-12 and day 1-28 expected")
@@ -288,105 +182,89 @@ class _Checker(Checker):
 
 
 def _build(directory: Path, data: dict[str, object], problems: list[str]) -> Rules:
-    ids: dict[str, str] = {}  # one id is one entry across every file (time.yaml keeps its own)
+    ids: dict[str, str] = {}  # an id names one entry across every file (time.yaml keeps its own)
 
-    def check(file: str) -> _Checker:
-        return _Checker(problems, file, ids)
-    comparators, cmp = data["comparators.yaml"], check("comparators.yaml")
-    numerals, num = data["numerals.yaml"], check("numerals.yaml")
-    orgs, org = data["organizations.yaml"], check("organizations.yaml")
-    verbs, verb = data["verbs.yaml"], check("verbs.yaml")
-    progress, prog = data["progress.yaml"], check("progress.yaml")
-    patterns, pat = data["patterns.yaml"], check("patterns.yaml")
-    boilerplate = check("boilerplate.yaml")
-    return Rules(
-        directory=directory,
-        version=_version(directory),
-        units=_units(data["units.yaml"], check("units.yaml")),
-        half=check("units.yaml").single(data["units.yaml"], "half", "text").text,
-        comparator_prefixes=cmp.terms(comparators, "prefix", "comparator", COMPARATORS),
-        comparator_suffixes=cmp.terms(comparators, "suffix", "comparator", COMPARATORS),
-        exact_comparator=_exact(comparators, cmp),
-        lead_units=cmp.words(comparators, "lead_units"),
-        lead=cmp.terms(comparators, "lead", "comparator", COMPARATORS),
-        lag=cmp.single(comparators, "lag", "comparator"),
-        lag_then=cmp.terms(comparators, "lag_then", "comparator", COMPARATORS),
-        staffing=cmp.terms(comparators, "staffing", "comparator", COMPARATORS),
-        share=cmp.single(comparators, "share", "comparator"),
-        range_separators=cmp.words(comparators, "range_separators"),
-        per_markers=check("periods.yaml").terms(data["periods.yaml"], "markers", "per", PERS),
-        semester_ends=check("periods.yaml").month_days(data["periods.yaml"], "semester_ends"),
-        statuses=check("statuses.yaml").terms(data["statuses.yaml"], "statuses", "status", STATUSES),
-        numeral_digits=num.single(numerals, "digits", "text").text,
-        numeral_start=num.single(numerals, "start", "text").text,
-        numeral_before=num.words(numerals, "before"),
-        numeral_not_after=frozenset(num.words(numerals, "not_after")),
-        numeral_keep=num.words(numerals, "keep"),
-        quotes=tuple((str(e["open"]), str(e["close"])) for e in num.entries(numerals, "quotes", ("open", "close"))),
-        organizations=org.entities(orgs, "organizations"),
-        org_prefixes=org.words(orgs, "prefixes"),
-        org_heads=org.words(orgs, "heads"),
-        issuer_prefix=org.single_regex(orgs, "issuer_prefix"),
-        committees=org.words(orgs, "committees"),
-        roles=check("roles.yaml").entities(data["roles.yaml"], "roles"),
-        boilerplate_lines=boilerplate.patterns(data["boilerplate.yaml"], "lines"),
-        boilerplate_inline=boilerplate.patterns(data["boilerplate.yaml"], "inline"),
-        headings=pat.patterns(patterns, "headings"),
-        regexes=_regexes(patterns, pat),
-        submit_verbs=verb.words(verbs, "submit"),
-        toward_words=verb.words(verbs, "toward"),
-        submit_short=verb.words(verbs, "submit_short"),
-        modals=verb.words(verbs, "modals"),
-        subject_next=verb.words(verbs, "subject_next"),
-        asks=verb.words(verbs, "asks"),
-        requests=verb.words(verbs, "requests"),
-        as_unit=verb.pair(verbs, "as_unit"),
-        fact_verbs=verb.words(verbs, "facts"),
-        not_modals=verb.words(verbs, "not_modals"),
-        link_words=verb.words(verbs, "links"),
-        action_verbs=verb.words(verbs, "actions"),
-        relations=pat.patterns(patterns, "relations", "relation"),
-        title_frame=pat.single_regex(patterns, "title_frame"),
-        progress_columns=prog.terms(progress, "columns", "field", PROGRESS_FIELDS),
-        progress_separators=prog.strings(_get(progress, "list_separators"), "list_separators",
-                                         optional=False, blank=False),
-        roster_columns=prog.words(progress, "roster_columns"),
-        progress_min_columns=_min_columns(progress, prog),
-        time=parse_time_rules(data["time.yaml"], problems, "time.yaml"),
-        limits=parse_limits(data["limits.yaml"], problems),
-        doc_types=_doc_types(data["doc_types.yaml"], check("doc_types.yaml")),
-    )
+    def read(name: str) -> _Checker:
+        return _Checker(problems, name, ids, data[name])
+    units = _units(read("units.yaml"))
+    comparators = _comparators(read("comparators.yaml"))
+    check = read("periods.yaml")
+    periods = PeriodRules(markers=check.terms("markers", "per", PERS),
+                          semester_ends=check.month_days("semester_ends"))
+    statuses = StatusRules(entries=read("statuses.yaml").terms("statuses", "status", STATUSES))
+    numerals = _numerals(read("numerals.yaml"))
+    organizations = _organizations(read("organizations.yaml"))
+    roles = RoleRules(entities=read("roles.yaml").entities("roles"))
+    check = read("boilerplate.yaml")
+    boilerplate = BoilerplateRules(lines=check.patterns("lines"), inline=check.patterns("inline"))
+    # patterns.yaml's relations are read after verbs.yaml, as they always were: problems keep their
+    # order, and when both files use one id the same file is named.
+    check = read("patterns.yaml")
+    headings, regexes = check.patterns("headings"), _regexes(check)
+    verbs = _verbs(read("verbs.yaml"))
+    patterns = PatternRules(headings=headings, regexes=regexes,
+                            relations=check.patterns("relations", "relation"),
+                            title_frame=check.single_regex("title_frame"))
+    progress = _progress(read("progress.yaml"))
+    return Rules(directory=directory, version=_version(directory), units=units, comparators=comparators,
+                 periods=periods, statuses=statuses, numerals=numerals, organizations=organizations,
+                 roles=roles, boilerplate=boilerplate, patterns=patterns, verbs=verbs, progress=progress,
+                 time=parse_time_rules(data["time.yaml"], problems, "time.yaml"),
+                 limits=parse_limits(data["limits.yaml"], problems),
+                 doc_types=_doc_types(read("doc_types.yaml")))
 
 
-def _doc_types(data: object, check: _Checker) -> DocTypeRules:
-    genres = check.patterns(data, "genres", "doc_type")
-    for g in genres:
-        check.one_of({"id": g.id, "doc_type": g.value}, "doc_type", DOC_TYPES)
-    return DocTypeRules(genres=genres, form_titles=check.patterns(data, "form_titles"),
-                        template_names=check.patterns(data, "template_names"),
-                        form_blanks=check.patterns(data, "form_blanks"),
-                        placeholders=check.patterns(data, "placeholders"), news=check.patterns(data, "news"),
-                        readme=check.patterns(data, "readme"), link_list=check.patterns(data, "link_list"))
-
-
-def _units(data: object, check: _Checker) -> tuple[Unit, ...]:
-    found = check.entries(data, "units", ("text", "kind"))
-    units = [Unit(e["id"], str(e["text"]), str(e["kind"]), str(e.get("as") or e["text"]), e.get("frequency") is True)
+def _units(check: _Checker) -> UnitRules:
+    found = check.entries(check.data, "units", ("text", "kind"))
+    units = [Unit(e["id"], str(e["text"]), str(e["kind"]), str(e.get("as") or e["text"]),
+                  e.get("frequency") is True)
              for e in found if check.one_of(e, "kind", UNIT_KINDS)]
     # Longest first so that 个工作日 wins over 日 and 万元 over 元.
-    return tuple(sorted(units, key=lambda u: -len(u.text)))
+    entries = tuple(sorted(units, key=lambda u: -len(u.text)))
+    return UnitRules(entries=entries, half=check.single("half", "text").text)
 
 
-def _exact(data: object, check: _Checker) -> str:
-    entry = _get(data, "exact_after_per")
+def _comparators(check: _Checker) -> ComparatorRules:
+    return ComparatorRules(
+        prefixes=check.terms("prefix", "comparator", COMPARATORS),
+        suffixes=check.terms("suffix", "comparator", COMPARATORS),
+        exact=_exact(check),
+        lead_units=check.words("lead_units"),
+        lead=check.terms("lead", "comparator", COMPARATORS),
+        lag=check.single("lag", "comparator"),
+        lag_then=check.terms("lag_then", "comparator", COMPARATORS),
+        staffing=check.terms("staffing", "comparator", COMPARATORS),
+        share=check.single("share", "comparator"),
+        range_separators=check.words("range_separators"))
+
+
+def _exact(check: _Checker) -> str:
+    entry = check.get("exact_after_per")
     if not isinstance(entry, dict) or entry.get("comparator") not in COMPARATORS:
         check.problem("exact_after_per", "needs a comparator")
         return "="
     return str(entry["comparator"])
 
 
-def _regexes(data: object, check: _Checker) -> Regexes:
-    compiled = {p.id: p.regex for p in check.patterns(data, "regexes")}
+def _numerals(check: _Checker) -> NumeralRules:
+    return NumeralRules(
+        digits=check.single("digits", "text").text,
+        start=check.single("start", "text").text,
+        before=check.words("before"),
+        not_after=frozenset(check.words("not_after")),
+        keep=check.words("keep"),
+        quotes=tuple((str(e["open"]), str(e["close"]))
+                     for e in check.entries(check.data, "quotes", ("open", "close"))))
+
+
+def _organizations(check: _Checker) -> OrganizationRules:
+    return OrganizationRules(entities=check.entities("organizations"), prefixes=check.words("prefixes"),
+                             heads=check.words("heads"), issuer_prefix=check.single_regex("issuer_prefix"),
+                             committees=check.words("committees"))
+
+
+def _regexes(check: _Checker) -> Regexes:
+    compiled = {p.id: p.regex for p in check.patterns("regexes")}
     names = [f.name for f in fields(Regexes)]
     for name in names:
         if name not in compiled:
@@ -395,15 +273,43 @@ def _regexes(data: object, check: _Checker) -> Regexes:
     return Regexes(**{name: compiled.get(name, NEVER) for name in names})
 
 
-def _min_columns(data: object, check: _Checker) -> int:
-    value = _get(data, "min_columns")
-    # A YAML true has always been read as 1 here (bool is an int to Python), though limits.yaml refuses it.
-    return check.positive_int(int(value) if isinstance(value, bool) else value, "min_columns") or 1
+def _verbs(check: _Checker) -> VerbRules:
+    return VerbRules(
+        submit=check.words("submit"),
+        toward=check.words("toward"),
+        submit_short=check.words("submit_short"),
+        modals=check.words("modals"),
+        subject_next=check.words("subject_next"),
+        asks=check.words("asks"),
+        requests=check.words("requests"),
+        as_unit=check.pair("as_unit"),
+        facts=check.words("facts"),
+        not_modals=check.words("not_modals"),
+        links=check.words("links"),
+        actions=check.words("actions"))
 
 
-def _get(data: object, key: str) -> object:
-    """`data[key]` when data is a mapping, else None: a file that is no mapping gives one problem per key."""
-    return data.get(key) if isinstance(data, dict) else None
+def _progress(check: _Checker) -> ProgressRules:
+    min_columns = check.get("min_columns")
+    return ProgressRules(
+        columns=check.terms("columns", "field", PROGRESS_FIELDS),
+        list_separators=check.strings(check.get("list_separators"), "list_separators",
+                                      optional=False, blank=False),
+        roster_columns=check.words("roster_columns"),
+        # A YAML true has always passed as 1 here (to Python a bool is an int), though limits.yaml refuses it.
+        min_columns=check.positive_int(int(min_columns) if isinstance(min_columns, bool) else min_columns,
+                                       "min_columns") or 1)
+
+
+def _doc_types(check: _Checker) -> DocTypeRules:
+    genres = check.patterns("genres", "doc_type")
+    for g in genres:
+        check.one_of({"id": g.id, "doc_type": g.value}, "doc_type", DOC_TYPES)
+    return DocTypeRules(genres=genres, form_titles=check.patterns("form_titles"),
+                        template_names=check.patterns("template_names"),
+                        form_blanks=check.patterns("form_blanks"),
+                        placeholders=check.patterns("placeholders"), news=check.patterns("news"),
+                        readme=check.patterns("readme"), link_list=check.patterns("link_list"))
 
 
 def _version(directory: Path) -> str:

@@ -35,7 +35,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     started = datetime.now()
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     versions = f"{__version__}+{rules.version}"
-    span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends)
+    span = horizon(options.today or started.date(), options.horizon_months, rules.periods.semester_ends)
     with open_store(out_dir, options.db, options.wait) as state:
         plan = plan_run(stat_all(discover(inbox), inbox), state.files(), versions, options.full)
         for item in plan.touched:
