@@ -57,7 +57,7 @@ def extraction_seconds(inbox: Path) -> float:
     from pipeline.stages import process_file
     rules = load_rules()
     tagger = Tagger(rules)
-    paths = discover(inbox)
+    paths = discover(inbox).files
     start = time.perf_counter()
     for path in paths:
         process_file(path, path.relative_to(inbox).as_posix(), rules, tagger)

@@ -322,7 +322,7 @@ def _export(args: argparse.Namespace) -> int:
     except RuleError as exc:
         print(f"notices: error: {exc}", file=sys.stderr)
         return BROKEN
-    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends, args.past_days)
+    span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
     for path in export_checklists(args.out, args.format, span, args.org, args.dest, args.lang):
         print(path)
     return OK
@@ -346,7 +346,7 @@ def _done(args: argparse.Namespace) -> int:
         return USAGE
     try:
         rules = load_rules(args.rules)
-        span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends, args.past_days)
+        span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
         result = set_marks(args.out, args.keys, Change(status, args.assignee, args.on, args.note), span, rules,
                            RunOptions(today=args.today, past_days=args.past_days, db=args.db, lang=args.lang), args.org)
     except (RuleError, RunBusy, ServiceError) as exc:
@@ -375,7 +375,7 @@ def _status(args: argparse.Namespace) -> int:
         rules = load_rules(args.rules)
     except RuleError as exc:
         return _broken(exc, with_hint=False)
-    span = horizon(args.today or date.today(), args.horizon_months, rules.semester_ends, args.past_days)
+    span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
     rows = marked_rows(args.out, span, args.org)
     w = words(args.lang)
     counts: dict[str, int] = {}

@@ -5,7 +5,8 @@ import re
 from pathlib import PurePath
 
 from .model import BlockKind, DocMeta, DocType, Document
-from .rules import Pattern, Rules
+from .rule_groups import Pattern
+from .rules import Rules
 
 # (试行), (2024年), [预审前], 【第二批】 after a title's genre word
 TRAILING_NOTE = re.compile(r"(\([^()]{1,20}\)|\[[^\[\]]{1,20}\]|【[^【】]{1,20}】)$")

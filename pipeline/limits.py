@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
+from .checks import Checker
 from .errors import OverLimit
 
 log = logging.getLogger(__name__)
@@ -35,20 +36,18 @@ class Limits:
 
 def parse_limits(data: object, problems: list[str], file: str = "limits.yaml") -> Limits:
     """Check parsed limits.yaml: every limit a positive whole number, no unknown names."""
+    check = Checker(problems, file)
     top = data.get("limits") if isinstance(data, dict) else None
     if not isinstance(top, dict):
-        problems.append(f"{file}: limits: expected a mapping of limit names to numbers")
+        check.problem("limits", "expected a mapping of limit names to numbers")
         return Limits()
     names = [f.name for f in fields(Limits)]
     values = {}
     for name in names:
-        value = top.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(f"{file}: limits.{name}: expected a positive whole number")
-            continue
-        values[name] = value
-    for name in sorted(set(top) - set(names)):
-        problems.append(f"{file}: limits.{name}: unknown limit (the code does not use it)")
+        value = check.positive_int(top.get(name), f"limits.{name}", "expected a positive whole number")
+        if value is not None:
+            values[name] = value
+    check.unknown(top, names, "limit", "limits.")
     return Limits(**values)
 
 

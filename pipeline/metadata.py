@@ -38,7 +38,7 @@ def extract_metadata(doc: Document, rules: Rules) -> DocMeta:
     """Metadata as written in the notice; a field not found stays empty."""
     lines = _split_head(_lines(doc), rules)
     head = _join_broken_title(lines[:HEAD_LINES], rules)
-    r = rules.regexes
+    r = rules.patterns.regexes
     header = _header_issuer(head, rules)
     title_line = _title(head, rules)
     title = as_written(doc, title_line.start, title_line.end, rules) if title_line else ""
@@ -63,7 +63,7 @@ def reference_date(doc: Document, meta: DocMeta, fallback: date, rules: Rules) -
         return meta.issued_on, True
     if meta.as_of:
         return meta.as_of, False
-    year = rules.regexes.title_year.search(meta.title)
+    year = rules.patterns.regexes.title_year.search(meta.title)
     if year:
         return date(int(year.group()), 1, 1), False
     return _first_written_date(doc) or fallback, False
@@ -117,7 +117,7 @@ def _split_head(lines: list[Line], rules: Rules) -> list[Line]:
 
 def _head_pieces(line: Line, rules: Rules) -> list[Line]:
     """…组织类文件 | 提升8月9日路网保驾等级 | 编号:ST/SC-YG-305-2019 | 签发人:… out of one line; a sentence stays whole."""
-    r = rules.regexes
+    r = rules.patterns.regexes
     if line.boilerplate or not line.standalone or r.sentence_end.search(line.text):
         return [line]
     cuts = {m.start() for m in r.head_field.finditer(line.text) if m.start() > 0}
@@ -139,18 +139,18 @@ def _head_pieces(line: Line, rules: Rules) -> list[Line]:
 def _is_letterhead(header: str, rules: Rules) -> bool:
     """…大学文件, …委员会文件, …组织类文件: a unit's or a document class's letterhead."""
     name = header.removesuffix("文件")
-    return _is_unit_line(name, rules) or bool(rules.regexes.document_class.search(name))
+    return _is_unit_line(name, rules) or bool(rules.patterns.regexes.document_class.search(name))
 
 
 def _header_issuer(lines: list[Line], rules: Rules) -> str:
     """The unit of a letterhead (…大学文件); a letterhead naming a class of documents names no issuer."""
-    header = _first(lines, rules.regexes.file_header)
-    return "" if rules.regexes.document_class.search(header) else header
+    header = _first(lines, rules.patterns.regexes.file_header)
+    return "" if rules.patterns.regexes.document_class.search(header) else header
 
 
 def _join_broken_title(lines: list[Line], rules: Rules) -> list[Line]:
     """A heading broken before its genre word (…大赛(邀请赛) ⏎ 章程) is one title again."""
-    r = rules.regexes
+    r = rules.patterns.regexes
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
@@ -164,7 +164,7 @@ def _join_broken_title(lines: list[Line], rules: Rules) -> list[Line]:
 
 
 def _is_head_field(line: Line, rules: Rules) -> bool:
-    r = rules.regexes
+    r = rules.patterns.regexes
     return bool(r.file_header.match(line.text) or r.doc_number.match(line.text) or r.head_field.match(line.text))
 
 
@@ -179,28 +179,29 @@ def _first(lines: list[Line], pattern: re.Pattern[str]) -> str:
 def _title(lines: list[Line], rules: Rules) -> Line | None:
     """The first line that reads as a title (…的通知, …方案); else the first top-level heading; else a
     first line that stands alone above the text (…注意事项, …报名表)."""
+    r = rules.patterns.regexes
     candidates = [line for line in lines if _may_be_title(line, rules)]
-    titled = next((line for line in candidates if rules.regexes.title.search(rules.regexes.title_label.sub("", line.text))),
-                  None)
-    opening = [line for line in lines if not line.boilerplate and not rules.regexes.title_skip.match(line.text)
+    titled = next((line for line in candidates if r.title.search(r.title_label.sub("", line.text))), None)
+    opening = [line for line in lines if not line.boilerplate and not r.title_skip.match(line.text)
                and not _is_head_field(line, rules)]
     first = next((line for line in opening[:1] if line in candidates), None)
     return titled or next((line for line in candidates if line.heading == 1), None) or first
 
 
 def _may_be_title(line: Line, rules: Rules) -> bool:
-    r = rules.regexes
+    r = rules.patterns.regexes
     text = r.title_label.sub("", line.text)
     return (not line.boilerplate and line.standalone and TITLE_MIN <= len(text) <= TITLE_MAX
             and not (r.title_skip.match(text) or _is_head_field(line, rules))
             and not r.terminal_punct.search(text)
-            and not any(h.regex.match(text) for h in rules.headings))  # 二、征求意见 is a section, not the title
+            # 二、征求意见 is a section, not the title
+            and not any(h.regex.match(text) for h in rules.patterns.headings))
 
 
 def _doc_number(lines: list[Line], rules: Rules) -> str:
     """The 发文字号 on a line of its own near the top (a number quoted in the body is not it), or run into
     the title line before its 关于."""
-    r = rules.regexes
+    r = rules.patterns.regexes
     value = _first(lines, r.doc_number) or _first(lines, r.doc_number_lead) or _first(lines, r.doc_number_label)
     if not value:
         return ""
@@ -209,7 +210,7 @@ def _doc_number(lines: list[Line], rules: Rules) -> str:
 
 
 def _addressee(doc: Document, lines: list[Line], title: Line | None, rules: Rules) -> str:
-    r = rules.regexes
+    r = rules.patterns.regexes
     seen_title = title is None
     for line in lines:
         seen_title = seen_title or line == title
@@ -223,7 +224,7 @@ def _addressee(doc: Document, lines: list[Line], title: Line | None, rules: Rule
 def _signature(lines: list[Line], rules: Rules) -> tuple[int, date | None, str]:
     """The last date line of the notice (the signature), else its 印发 line, else a signature run on after the
     last sentence, else the unit that made a form (…制); and the unit signed on the same line, if any."""
-    r = rules.regexes
+    r = rules.patterns.regexes
     for pattern in (r.date_line, r.printed_line, r.signature_tail, r.maker_line):
         for i in range(len(lines) - 1, -1, -1):
             m = pattern.match(lines[i].text)
@@ -248,7 +249,7 @@ def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -
         if not units and not note and SIGNER_NOTE.fullmatch(text):
             note = as_written(doc, line.start, line.end, rules)
             continue
-        label = rules.regexes.signer_label.match(text)
+        label = rules.patterns.regexes.signer_label.match(text)
         skip = label.end() if label else 0
         if not _is_signer(text[skip:], rules):
             run_in = "" if units or note else _run_in_signer(doc, line, rules)
@@ -264,15 +265,16 @@ def _signature_issuer(doc: Document, lines: list[Line], at: int, rules: Rules) -
 
 def _is_signer(text: str, rules: Rules) -> bool:
     name = SIGNER_NOTE.sub("", text)
-    return len(text) <= SIGNER_MAX and not rules.regexes.terminal_punct.search(text) \
-        and not any(h.regex.match(text) for h in rules.headings) and any(name.endswith(h) for h in rules.org_heads)
+    return len(text) <= SIGNER_MAX and not rules.patterns.regexes.terminal_punct.search(text) \
+        and not any(h.regex.match(text) for h in rules.patterns.headings) \
+        and any(name.endswith(h) for h in rules.organizations.heads)
 
 
 def _run_in_signer(doc: Document, line: Line, rules: Rules) -> str:
     """A signer that PDF text ran into the last item of the list of attachments above the date
     (5.…防汛防台工作计划上海…指挥中心): the unit after the item's closing word."""
-    r = rules.regexes
-    if not (r.title_label.match(line.text) or any(h.regex.match(line.text) for h in rules.headings)):
+    r = rules.patterns.regexes
+    if not (r.title_label.match(line.text) or any(h.regex.match(line.text) for h in rules.patterns.headings)):
         return ""
     for m in r.attachment_end.finditer(line.text):
         name = line.text[m.end():]
@@ -284,7 +286,7 @@ def _run_in_signer(doc: Document, line: Line, rules: Rules) -> str:
 def _before_attachments(lines: list[Line], rules: Rules) -> int:
     """Where a notice signed with no date is signed: the last unit line standing at the end (a line of
     co-signers may follow it) or right above an attachment (附件1:…); -1 when none."""
-    r = rules.regexes
+    r = rules.patterns.regexes
     body = [i for i, line in enumerate(lines) if not line.boilerplate and not line.dump][-ATTACHMENT_LINES:]
     for k in range(len(body) - 1, -1, -1):
         text = lines[body[k]].text
@@ -300,15 +302,16 @@ def _after_a_sentence(lines: list[Line], before: list[int], rules: Rules) -> boo
     """A signature follows the last sentence of the text (…组成;), or a paragraph with sentences in it
     (…不得缺席!会议地点:…), not the cells of a table dump."""
     earlier = [lines[i].text for i in before if not _is_unit_line(lines[i].text, rules)]
-    r = rules.regexes
+    r = rules.patterns.regexes
     return bool(earlier) and bool(r.terminal_punct.search(earlier[-1]) or r.sentence_end.search(earlier[-1])
                                   or r.title_label.match(earlier[-1])
                                   or any(r.title_label.match(t) for t in earlier[-ATTACHMENT_LIST:]))
 
 
 def _is_unit_line(text: str, rules: Rules) -> bool:
-    return bool(SIGNER_NOTE.fullmatch(text)) or (len(text) <= SIGNER_MAX and any(text.endswith(h) for h in rules.org_heads)
-                                                 and not rules.regexes.terminal_punct.search(text))
+    return bool(SIGNER_NOTE.fullmatch(text)) or (
+        len(text) <= SIGNER_MAX and any(text.endswith(h) for h in rules.organizations.heads)
+        and not rules.patterns.regexes.terminal_punct.search(text))
 
 
 def _top_issuer(doc: Document, lines: list[Line], title: Line | None, rules: Rules) -> str:
@@ -332,8 +335,8 @@ def _is_letterhead_unit(line: Line, rules: Rules) -> bool:
 
 def _title_issuer(title: str, rules: Rules) -> str:
     """The unit a title opens with: 国务院办公厅关于…, 计算机学院(电子信息工程学院)2018届…通知."""
-    m = rules.regexes.title_issuer.match(title)
-    if m and any(SIGNER_NOTE.sub("", m.group("value")).endswith(h) for h in rules.org_heads):
+    m = rules.patterns.regexes.title_issuer.match(title)
+    if m and any(SIGNER_NOTE.sub("", m.group("value")).endswith(h) for h in rules.organizations.heads):
         return m.group("value")
     return ""
 

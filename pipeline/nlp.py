@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .rules import Entity, Rules
+from .rule_groups import Entity
+from .rules import Rules
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def _build(rules: Rules) -> Any:
 
     jieba.setLogLevel(logging.WARNING)
     load_dictionary(jieba)
-    for entity in rules.organizations + rules.roles:
+    for entity in rules.organizations.entities + rules.roles.entities:
         for word in (entity.name, *entity.aliases):
             # Only new words: boosting 学生 would split 学生社团 and make false roles.
             if jieba.get_FREQ(word) is None:
@@ -71,8 +72,8 @@ def _build(rules: Rules) -> Any:
                 jieba.suggest_freq(word, tune=True)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     ruler: Any = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns(_patterns(rules.organizations, ORG, rules.org_prefixes)
-                       + _patterns(rules.roles, ROLE, rules.org_prefixes))
+    ruler.add_patterns(_patterns(rules.organizations.entities, ORG, rules.organizations.prefixes)
+                       + _patterns(rules.roles.entities, ROLE, rules.organizations.prefixes))
     log.debug("tagger ready: %d patterns", len(ruler.patterns))
     return nlp
 

@@ -125,7 +125,7 @@ def _units_of(block: RawBlock, raw_text: str, offset: int, rules: Rules, numeral
         return [_Unit(BlockKind.heading, t, block.page, block.level, block.boilerplate) for t in flat]
     units = []
     for line in _join_lines(_split_lines(cleaned), rules):
-        boiler = block.boilerplate or any(p.regex.search(line.chars) for p in rules.boilerplate_lines)
+        boiler = block.boilerplate or any(p.regex.search(line.chars) for p in rules.boilerplate.lines)
         units.append(_Unit(BlockKind.paragraph, line, block.page, boilerplate=boiler))
     return units
 
@@ -204,17 +204,17 @@ def _join_lines(lines: list[_Text], rules: Rules, force: bool = False) -> list[_
 
 def _continues(previous: str, following: str, rules: Rules) -> bool:
     """Whether `following` carries on the sentence `previous` left open."""
-    r = rules.regexes
+    r = rules.patterns.regexes
     if r.terminal_punct.search(previous) or r.title.search(previous) or r.file_header.match(previous):
         return False
-    if any(h.regex.match(following) for h in rules.headings):
+    if any(h.regex.match(following) for h in rules.patterns.headings):
         return False
     if len(following) < MIN_JOIN_LINE and not r.terminal_punct.search(following):
         return False  # a line of its own: a signature, a label, a heading
     addressee = r.addressee.match(following)
     if r.date_line.match(following) or (addressee and r.addressee_marker.search(addressee.group("value"))):
         return False
-    return not any(p.regex.search(following) for p in rules.boilerplate_lines)
+    return not any(p.regex.search(following) for p in rules.boilerplate.lines)
 
 
 def _concat(left: _Text, right: _Text) -> _Text:
@@ -278,7 +278,7 @@ def _clean(raw: str, offset: int, rules: Rules, numerals: re.Pattern[str], inden
 
 
 def _cut_inline(text: _Text, rules: Rules) -> _Text:
-    for pattern in rules.boilerplate_inline:
+    for pattern in rules.boilerplate.inline:
         spans = [m.span() for m in pattern.regex.finditer(text.chars)]
         for start, end in reversed(spans):
             text = _Text(text.chars[:start] + text.chars[end:], text.index[:start] + text.index[end:])
@@ -345,8 +345,9 @@ def _spacing(text: _Text) -> _Text:
 
 
 def _numeral_regex(rules: Rules) -> re.Pattern[str]:
-    words = tuple(u.text for u in rules.units) + rules.numeral_before
-    return _compiled_numerals(words, rules.range_separators, rules.numeral_start, rules.numeral_digits)
+    numerals = rules.numerals
+    words = tuple(u.text for u in rules.units.entries) + numerals.before
+    return _compiled_numerals(words, rules.comparators.range_separators, numerals.start, numerals.digits)
 
 
 @lru_cache(maxsize=8)
@@ -359,14 +360,14 @@ def _compiled_numerals(words: tuple[str, ...], separators: tuple[str, ...], star
 def _numerals(text: _Text, rules: Rules, numerals: re.Pattern[str]) -> _Text:
     """Chinese numerals that count or date something become digits (三次 -> 3次, 二〇二二年 -> 2022年)."""
     s = text.chars
-    if not any(ch in rules.numeral_start for ch in s):
+    if not any(ch in rules.numerals.start for ch in s):
         return text
     quoted = _quoted_mask(s, rules)
     kept = _kept_mask(s, rules)
     chars, index, last = [], [], 0
     for m in numerals.finditer(s):
         start, end = m.span()
-        if quoted[start] or kept[start] or (start and s[start - 1] in rules.numeral_not_after):
+        if quoted[start] or kept[start] or (start and s[start - 1] in rules.numerals.not_after):
             continue
         value = _to_number(m.group())
         if value is None:
@@ -401,7 +402,7 @@ def _to_number(numeral: str) -> str | None:
 def _quoted_mask(s: str, rules: Rules) -> list[bool]:
     """True for characters inside quotation or book-title marks (names, not counts)."""
     mask = [False] * len(s)
-    closers = {o: c for o, c in rules.quotes}
+    closers = {o: c for o, c in rules.numerals.quotes}
     waiting: list[str] = []
     for i, ch in enumerate(s):
         if waiting and ch == waiting[-1]:
@@ -416,7 +417,7 @@ def _quoted_mask(s: str, rules: Rules) -> list[bool]:
 
 def _kept_mask(s: str, rules: Rules) -> list[bool]:
     mask = [False] * len(s)
-    for phrase in rules.numeral_keep:
+    for phrase in rules.numerals.keep:
         for m in re.finditer(re.escape(phrase), s):
             mask[m.start():m.end()] = [True] * (m.end() - m.start())
     return mask

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rules import Entity, Rules
+from .rule_groups import Entity
+from .rules import Rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,15 +25,16 @@ def issuer_of(written: str, rules: Rules) -> Issuer:
         name = entity.full_name or written  # the issuer as written (校团委), its formal name where the rules know it
     else:
         name = written
-        short = rules.issuer_prefix.sub("", written, count=1) or written
-    stem = next((short[:-len(c)] for c in rules.committees if short.endswith(c) and len(short) > len(c)), "")
+        short = rules.organizations.issuer_prefix.sub("", written, count=1) or written
+    stem = next((short[:-len(c)] for c in rules.organizations.committees
+                 if short.endswith(c) and len(short) > len(c)), "")
     return Issuer(name=name, short=short, stem=stem)
 
 
 def entity_named(text: str, rules: Rules) -> Entity | None:
     """The organisation whose name or alias the whole text is (a leading 各/全体 left aside)."""
     for candidate in _unprefixed(text, rules):
-        for entity in rules.organizations:
+        for entity in rules.organizations.entities:
             if candidate == entity.name or candidate in entity.aliases:
                 return entity
     return None
@@ -51,7 +53,7 @@ def in_notice(name: str, issuer: Issuer, rules: Rules) -> str:
         return name
     if issuer.short.endswith(name) and name != issuer.short:
         return issuer.short  # 学院党委 in a notice of 机械工程学院党委
-    scoped = {e.name for e in rules.organizations if e.scope == "issuer"}
+    scoped = {e.name for e in rules.organizations.entities if e.scope == "issuer"}
     if name in scoped and issuer.stem:
         return issuer.stem + name
     return name
@@ -59,7 +61,7 @@ def in_notice(name: str, issuer: Issuer, rules: Rules) -> str:
 
 def _unprefixed(text: str, rules: Rules) -> list[str]:
     out = [text]
-    for prefix in sorted(rules.org_prefixes, key=len, reverse=True):
+    for prefix in sorted(rules.organizations.prefixes, key=len, reverse=True):
         if text.startswith(prefix) and len(text) > len(prefix):
             out.append(text[len(prefix):])
     return out

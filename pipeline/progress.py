@@ -61,13 +61,13 @@ def is_progress_header(fields: list[str], rules: Rules) -> bool:
     """A progress report names its items and their status; a task list without a status column
     (重点任务 | 牵头单位 | 完成时限) holds obligations, which the extractor reads."""
     named = [f for f in fields if f]
-    return len(named) >= rules.progress_min_columns and "item" in named and "status" in named
+    return len(named) >= rules.progress.min_columns and "item" in named and "status" in named
 
 
 def columns(header: str, rules: Rules) -> list[str]:
     """The progress.csv fields a header names, in the order they stand (项目类别序号 gives two)."""
     taken: list[tuple[int, int, str]] = []
-    for term in sorted(rules.progress_columns, key=lambda t: -len(t.text)):
+    for term in sorted(rules.progress.columns, key=lambda t: -len(t.text)):
         for m in re.finditer(re.escape(term.text), header):
             if not any(s < m.end() and m.start() < e for s, e, _ in taken):
                 taken.append((m.start(), m.end(), term.value))
@@ -114,7 +114,7 @@ def _table_rows(doc: Document, block: Block, rules: Rules) -> list[Cells]:
 
 
 def _header_as_of(doc: Document, block: Block, rules: Rules) -> date | None:
-    m = rules.regexes.as_of.search(doc.text[block.char_start:block.char_end])
+    m = rules.patterns.regexes.as_of.search(doc.text[block.char_start:block.char_end])
     return _first_date(m.group("value")) if m else None
 
 
@@ -165,7 +165,8 @@ def _starts_category(text: str, rules: Rules) -> bool:
 
 
 def _is_title(text: str, rules: Rules) -> bool:
-    return bool(rules.regexes.title.search(text)) and not rules.regexes.terminal_punct.search(text)
+    r = rules.patterns.regexes
+    return bool(r.title.search(text)) and not r.terminal_punct.search(text)
 
 
 def _assign_categories(rows: list[_DumpRow], labels: list[tuple[int, str]]) -> dict[int, str]:
@@ -276,7 +277,7 @@ def _sort_pieces(pieces: list[tuple[str, bool]], rules: Rules) -> tuple[str, str
 def _status_word(text: str, rules: Rules) -> int | None:
     """Where the first status word of the first clause stands, or None."""
     first = re.split(r"[。,;]", text, maxsplit=1)[0]
-    hits = [first.find(t.text) for t in rules.statuses if t.text in first]
+    hits = [first.find(t.text) for t in rules.statuses.entries if t.text in first]
     return min(hits) if hits else None
 
 
@@ -293,7 +294,7 @@ def _status_at(text: str, rules: Rules) -> int | None:
 
 def _item(doc: Document, cells: Cells, as_of: date | None, ref: date, rules: Rules) -> ProgressItem:
     start, end = _period(cells.period, as_of or ref)
-    separators = "|".join(re.escape(s) for s in rules.progress_separators)
+    separators = "|".join(re.escape(s) for s in rules.progress.list_separators)
     partners = tuple(p.strip() for p in re.split(separators, cells.partners) if p.strip())
     return ProgressItem(doc_id=doc.doc_id, source=doc.source, as_of=as_of, category=cells.category,
                         seq=int(cells.seq) if cells.seq.isdigit() else None, item=cells.item,
@@ -317,7 +318,7 @@ def _period(text: str, ref: date) -> tuple[date | None, date | None]:
 
 def _status(text: str, rules: Rules) -> ProgressStatus | None:
     first = re.split(r"[。,;]", text, maxsplit=1)[0]
-    for term in rules.statuses:
+    for term in rules.statuses.entries:
         if term.text in first:
             return ProgressStatus(term.value)
     return None

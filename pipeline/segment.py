@@ -48,7 +48,7 @@ def segment(doc: Document, rules: Rules) -> list[Clause]:
 
 def parse_heading(text: str, rules: Rules) -> Heading | None:
     """The numbered heading a line starts with (一、 （一） 1、 1. （1） ①), or None."""
-    for pattern in rules.headings:
+    for pattern in rules.patterns.headings:
         if pattern.regex.match(text):
             return Heading(pattern.level, _label(text))
     return None
@@ -81,7 +81,7 @@ def sentences(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, 
     """Spans of sentences in text[start:end], each ending with its stop; quotes are not cut."""
     spans = []
     begin = start
-    for i in _cut_points(text, start, end, rules.regexes.sentence_end.pattern, "\n"):
+    for i in _cut_points(text, start, end, rules.patterns.regexes.sentence_end.pattern, "\n"):
         spans.append((begin, i + 1))
         begin = i + 1
     spans.append((begin, end))
@@ -90,11 +90,11 @@ def sentences(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, 
 
 def parts(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int]]:
     """The comma pieces of one sentence, separators and the closing stop left out."""
-    while end > start and rules.regexes.sentence_end.fullmatch(text[end - 1]):
+    while end > start and rules.patterns.regexes.sentence_end.fullmatch(text[end - 1]):
         end -= 1
     spans = []
     begin = start
-    for i in _cut_points(text, start, end, rules.regexes.clause_sep.pattern, ""):
+    for i in _cut_points(text, start, end, rules.patterns.regexes.clause_sep.pattern, ""):
         spans.append((begin, i))
         begin = i + 1
     spans.append((begin, end))

@@ -27,7 +27,8 @@ def _ids(node: object) -> list[str]:
 
 def test_rules_every_file_loads() -> None:
     rules = load_rules(RULES)
-    assert rules.units and rules.organizations and rules.roles and rules.headings
+    assert rules.units.entries and rules.organizations.entities and rules.roles.entities
+    assert rules.patterns.headings
     assert len(rules.version) == 12
 
 

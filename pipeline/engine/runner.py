@@ -39,7 +39,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     started = datetime.now()
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     versions = f"{__version__}+{rules.version}"
-    span = horizon(options.today or started.date(), options.horizon_months, rules.semester_ends, options.past_days)
+    span = horizon(options.today or started.date(), options.horizon_months, rules.periods.semester_ends, options.past_days)
     with open_store(out_dir, options.db, options.wait) as state:
         listing = discover(inbox)
         plan = plan_run(stat_all(listing.files, inbox), state.files(), versions, options.full)

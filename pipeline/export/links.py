@@ -61,7 +61,7 @@ def _shingles(source: str, texts: dict[str, str], cache: dict[str, set[str]]) ->
 
 def _relate(d: DocumentRecord, link: Link, notices: list[DocumentRecord], rules: Rules) -> Link:
     """`link` with the notice `d` amends, when its title says it amends one and the rest of the title names it."""
-    for pattern in rules.relations:
+    for pattern in rules.patterns.relations:
         match = pattern.regex.search(d.title)
         if not match:
             continue
@@ -74,4 +74,4 @@ def _relate(d: DocumentRecord, link: Link, notices: list[DocumentRecord], rules:
 
 
 def _core(title: str, rules: Rules) -> str:
-    return NOT_TEXT.sub("", rules.title_frame.sub("", title))
+    return NOT_TEXT.sub("", rules.patterns.title_frame.sub("", title))

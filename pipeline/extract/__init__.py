@@ -94,10 +94,10 @@ def _clause_rows(clause: Clause, parties_of: Callable[[], tuple[tuple[Mention, .
     clause that has rows: most clauses have none."""
     text = clause.text
     values = resolve(text, ctx.ref, ctx.rules.time)
-    cases = _spans(text, ctx.rules.regexes.condition, ctx.rules.regexes.band)
+    cases = _spans(text, ctx.rules.patterns.regexes.condition, ctx.rules.patterns.regexes.band)
     quantities = [q for q in find_quantities(text, ctx.rules) if not _in_time(q, values) and not _inside(q.start, cases)]
     pers = _pers(text, values, ctx.rules)
-    cited = _cited_spans(text, ctx.rules) + _spans(text, ctx.rules.regexes.options)
+    cited = _cited_spans(text, ctx.rules) + _spans(text, ctx.rules.patterns.regexes.options)
     anchors = [v for v in values if _is_dated_duty(text, v, cited, ctx)]
     groups = _groups(clause, anchors, quantities, pers, ctx.rules)
     emails = _emails(text, ctx.rules)
@@ -156,7 +156,7 @@ def _is_phase(text: str, value: TimeValue, ctx: Context) -> bool:
         return False
     end = _day(value.end)
     label = text[max(0, value.char_start - PHASE_LABEL):value.char_start]
-    return bool(ctx.rules.regexes.schedule_label.search(label)) and not (
+    return bool(ctx.rules.patterns.regexes.schedule_label.search(label)) and not (
         ctx.ref_is_issue and end is not None and end < ctx.ref)
 
 
@@ -177,9 +177,9 @@ def _is_aside(text: str, value: TimeValue, rules: Rules) -> bool:
 def _cited_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     """Spans of cited titles: a date in 《…方案(2020-2025年)》 belongs to another document, and so do all the
     dates of an entry of a list of references."""
-    if rules.regexes.reference_entry.search(text):
+    if rules.patterns.regexes.reference_entry.search(text):
         return [(0, len(text))]
-    return [m.span() for m in rules.regexes.cited_title.finditer(text)]
+    return [m.span() for m in rules.patterns.regexes.cited_title.finditer(text)]
 
 
 def _spans(text: str, *patterns: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -195,9 +195,9 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
 def _is_fact(text: str, value: TimeValue, rules: Rules) -> bool:
     """A date the notice reports about a document: its clause, or the bracket it stands in, ends in a history
     verb (…会议通过, …起施行, 决议(2019.3.3修改)); 于6月30日前通过邮箱报送 is a duty."""
-    clause = rules.regexes.clause_end.split(text[value.char_end:], maxsplit=1)[0]
+    clause = rules.patterns.regexes.clause_end.split(text[value.char_end:], maxsplit=1)[0]
     bracketed = re.split(f"[{re.escape(CLOSERS)}]", clause, maxsplit=1)[0]
-    return clause.rstrip(CLOSERS).endswith(rules.fact_verbs) or bracketed.endswith(rules.fact_verbs)
+    return clause.rstrip(CLOSERS).endswith(rules.verbs.facts) or bracketed.endswith(rules.verbs.facts)
 
 
 def _in_time(q: Quantity, values: list[TimeValue]) -> bool:
@@ -248,11 +248,11 @@ def _is_quota(q: Quantity, text: str, pers: list[tuple[int, Per]], rules: Rules)
 
 def _estimated(q: Quantity, rules: Rules) -> bool:
     return q.comparator == Comparator.approx.value and any(
-        t.id == q.rule_id for t in rules.comparator_prefixes if t.value == Comparator.approx.value)
+        t.id == q.rule_id for t in rules.comparators.prefixes if t.value == Comparator.approx.value)
 
 
 def _is_share(q: Quantity, text: str, rules: Rules) -> bool:
-    marker = rules.share.text
+    marker = rules.comparators.share.text
     return marker in text[max(0, q.start - len(marker) - 1):q.start]
 
 
@@ -289,7 +289,7 @@ def _group_rows(group: _Group, pers: list[tuple[int, Per]], text: str, ctx: Cont
         dated = next((v for v in group.times if v.kind in DATED), None)
         return [_quota_row(q, _per_at(pers, q.start), recurrence, dated, ctx) for q in group.quantities]
     if group.times:
-        periodic = recurrence is None and ctx.rules.regexes.periodic_report.search(text)
+        periodic = recurrence is None and ctx.rules.patterns.regexes.periodic_report.search(text)
         return [_time_row(v, recurrence, bool(periodic)) for v in group.times]
     if group.recurrences:
         return [_recurring_row(v) for v in group.recurrences]
@@ -302,7 +302,7 @@ def _blank(kind: ReqKind) -> Requirement:
 
 def _quota_row(q: Quantity, per: Per | None, recurrence: TimeValue | None, dated: TimeValue | None,
                ctx: Context) -> Requirement:
-    comparator = Comparator(q.comparator) if q.comparator else Comparator(ctx.rules.exact_comparator)
+    comparator = Comparator(q.comparator) if q.comparator else Comparator(ctx.rules.comparators.exact)
     duty = recurrence is not None and q.frequency and q.value == 1 and comparator is Comparator.eq
     row = replace(_blank(ReqKind.recurring if duty else ReqKind.quota), per=per, quantity=q.value,
                   quantity_max=q.value_max, unit=q.unit, comparator=comparator, rule_id=q.rule_id,
@@ -357,7 +357,7 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, tuple[i
         parties.recipient(text, 0, len(text), mentions, rules) if dated else "")
     action = parties.action(text, anchor, end, rules) or parties.action(text, start, end, rules)
     kind = row.kind
-    if kind is ReqKind.event and action in rules.submit_verbs and (recipient or asks(text, rules)):
+    if kind is ReqKind.event and action in rules.verbs.submit and (recipient or asks(text, rules)):
         kind = ReqKind.deadline  # 7月20日…向机关党委汇报: a report due that day (8月27日 大会报告 is a session)
     elif kind is ReqKind.event and emails and row.due_date is None:
         kind = ReqKind.submission
@@ -375,15 +375,15 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, tuple[i
 
 def _emails(text: str, rules: Rules) -> tuple[str, ...]:
     """Submission addresses: only in a sentence that says to send something somewhere."""
-    found = [m.group().replace(" ", "").lower() for m in rules.regexes.email.finditer(text)]
-    if not found or not (parties.action(text, 0, len(text), rules) in rules.submit_verbs
-                         or rules.regexes.channel_label.search(text)):
+    found = [m.group().replace(" ", "").lower() for m in rules.patterns.regexes.email.finditer(text)]
+    if not found or not (parties.action(text, 0, len(text), rules) in rules.verbs.submit
+                         or rules.patterns.regexes.channel_label.search(text)):
         return ()
     return tuple(dict.fromkeys(found))
 
 
 def _subject(text: str, rules: Rules) -> str:
-    m = rules.regexes.subject_line.search(text)
+    m = rules.patterns.regexes.subject_line.search(text)
     return m.group("value").strip() if m else ""
 
 

@@ -16,7 +16,8 @@ PROGRAMME_MIN = 3  # dated events in one section that ask nothing: a programme, 
 def asks(text: str, rules: Rules) -> bool:
     """The clause asks someone for something (要, 应, 须, 请, 不得…), not only tells; 要 inside 要求 or 主要 is
     no ask (verbs.yaml not_modals)."""
-    return any(text.count(w) > sum(text.count(n) for n in rules.not_modals if w in n) for w in rules.asks if w in text)
+    return any(text.count(w) > sum(text.count(n) for n in rules.verbs.not_modals if w in n)
+               for w in rules.verbs.asks if w in text)
 
 
 def is_idle_month(row: Requirement, rules: Rules) -> bool:
@@ -29,7 +30,7 @@ def is_idle_month(row: Requirement, rules: Rules) -> bool:
         return False
     if _titles_its_section(row, rules):
         return True
-    if rules.regexes.schedule_label.search(row.text):
+    if rules.patterns.regexes.schedule_label.search(row.text):
         return False
     values = resolve(row.text, row.window_start, rules.time)
     rest = row.text
@@ -38,20 +39,22 @@ def is_idle_month(row: Requirement, rules: Rules) -> bool:
     if len(rest.strip(" :,;。")) <= IDLE_REST:
         return True
     opens = bool(values) and _is_marker(row.text[:values[0].char_start], rules)
-    addressed = any(p in row.text for p in rules.org_prefixes)
+    addressed = any(p in row.text for p in rules.organizations.prefixes)
     return not (opens or row.action or asks(row.text, rules) or addressed)
 
 
 def _titles_its_section(row: Requirement, rules: Rules) -> bool:
     """A heading that names the plan of its section (一、1月份党日活动安排): the duties are its items."""
     heading = row.section.rsplit(" > ", 1)[-1].rstrip("…")
-    return bool(heading) and row.text.startswith(heading) and bool(rules.regexes.plan_heading.search(row.text))
+    return (bool(heading) and row.text.startswith(heading)
+            and bool(rules.patterns.regexes.plan_heading.search(row.text)))
 
 
 def _is_marker(prefix: str, rules: Rules) -> bool:
     """Nothing, or only a list marker (1、, (一)), stands before a clause's first date."""
     prefix = prefix.strip()
-    return not prefix or any((m := h.regex.match(prefix)) is not None and m.end() == len(prefix) for h in rules.headings)
+    return not prefix or any((m := h.regex.match(prefix)) is not None and m.end() == len(prefix)
+                             for h in rules.patterns.headings)
 
 
 def without_programme(rows: list[Requirement], rules: Rules) -> list[Requirement]:
@@ -59,7 +62,7 @@ def without_programme(rows: list[Requirement], rules: Rules) -> list[Requirement
     in one section that ask nothing of anyone, named by no verb of a duty or held in a span of the clock (8月27日
     9:00-12:00 大会报告); a single event (期末机考时间: 6月5日, 决赛为5月16日) stays."""
     idle = [r for r in rows if r.kind is ReqKind.event and not asks(r.text, rules)
-            and (not r.action or rules.regexes.session_time.search(r.text))]
+            and (not r.action or rules.patterns.regexes.session_time.search(r.text))]
     sections = Counter(r.section for r in idle)
     drop = {id(r) for r in idle if sections[r.section] >= PROGRAMME_MIN}
     return [r for r in rows if id(r) not in drop]

@@ -20,9 +20,10 @@ BRACKETED = re.compile(r"\([^()]{1,8}\)")  # (15周周四) after a date says the
 def reading_clauses(clauses: list[Clause], doc: Document, ref: date, rules: Rules) -> Iterator[Clause]:
     """The clauses in reading order, each date label joined to the clause that follows it."""
     label: Clause | None = None
+    r = rules.patterns.regexes
     for clause in clauses:
-        if rules.regexes.signature_date.match(clause.text) or rules.regexes.date_line.match(clause.text) \
-                or rules.regexes.printed_line.match(clause.text):
+        if r.signature_date.match(clause.text) or r.date_line.match(clause.text) \
+                or r.printed_line.match(clause.text):
             continue
         if label is not None:
             joined = _joined(label, clause, doc)
@@ -43,7 +44,7 @@ def is_date_label(text: str, ref: date, rules: Rules) -> bool:
     if len(text) > LABEL_MAX:
         return False
     body = text
-    for heading in rules.headings:
+    for heading in rules.patterns.headings:
         m = heading.regex.match(body)
         if m:
             body = body[m.end():]

@@ -18,7 +18,7 @@ def recipient(text: str, start: int, end: int, mentions: tuple[Mention, ...], ru
         name = _org_at(text, verb_end, mentions, rules)
         if name:
             return name
-    for m in alternation_re(rules.submit_short).finditer(text, start, end):
+    for m in alternation_re(rules.verbs.submit_short).finditer(text, start, end):
         named = next((x for x in mentions if x.start == m.end() and x.label == ORG), None)
         if named is not None:
             return named.name
@@ -31,7 +31,7 @@ def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules:
     never a role: where people act (党员要…) it is the unit they belong to (党支部), or empty where the rules
     do not say and the caller falls back to the addressee or the issuer."""
     free = [m for m in _free(text, mentions, rules) if start <= m.start < end]
-    before, after = rules.as_unit
+    before, after = rules.verbs.as_unit
     subject = next((m for m in free if text[:m.start].endswith(before) and text[m.end:].startswith(after)), None) \
         or next((m for m in free if _before_modal(text, m.end, rules) or _after_request(text, m.start, rules)), None) \
         or next(iter(free), None)
@@ -41,13 +41,14 @@ def actor(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules:
 
 def _unit_of(role: str, rules: Rules) -> str:
     """The unit people of a role belong to (党员 -> 党支部), empty where the rules do not say."""
-    return next((r.unit for r in rules.roles if r.name == role), "")
+    return next((r.unit for r in rules.roles.entities if r.name == role), "")
 
 
 def _each_unit(text: str, start: int, end: int, rules: Rules) -> str:
     """A unit the lists do not know, named as the subject of a duty: 各教科初审单位应…, 各设区市教育局于…,
     2.各教科初审单位:请于…, or a unit's bare name opening its part (…的毕业论文,学院须组织…)."""
-    m = _each_pattern(rules.org_heads, rules.modals + rules.subject_next).search(text, start, end)
+    verbs = rules.verbs
+    m = _each_pattern(rules.organizations.heads, verbs.modals + verbs.subject_next).search(text, start, end)
     return (m.group("each") or m.group("bare")) if m else ""
 
 
@@ -62,12 +63,13 @@ def _each_pattern(heads: tuple[str, ...], next_words: tuple[str, ...]) -> re.Pat
 def _after_request(text: str, at: int, rules: Rules) -> bool:
     """请各毕业生党支部…: the unit asked stands a few characters after the request word."""
     before = text[max(0, at - 4):at]
-    return any(w in before for w in rules.requests)
+    return any(w in before for w in rules.verbs.requests)
 
 
 def _before_modal(text: str, at: int, rules: Rules) -> bool:
     rest = text[at:at + 4]
-    return any(rest.startswith(w) for w in rules.modals) and not any(rest.startswith(w) for w in rules.not_modals)
+    return (any(rest.startswith(w) for w in rules.verbs.modals)
+            and not any(rest.startswith(w) for w in rules.verbs.not_modals))
 
 
 def audience(text: str, start: int, end: int, mentions: tuple[Mention, ...], rules: Rules) -> str:
@@ -83,7 +85,7 @@ def audience(text: str, start: int, end: int, mentions: tuple[Mention, ...], rul
 def action(text: str, start: int, end: int, rules: Rules) -> str:
     """The duty's verb: a submit verb if there is one, else the first listed action verb."""
     span = text[start:end]
-    for verbs in (longest_first(rules.submit_verbs), rules.action_verbs):
+    for verbs in (longest_first(rules.verbs.submit), rules.verbs.actions):
         found = [(span.find(v), v) for v in verbs if v in span]
         if found:
             return min(found, key=lambda f: (f[0], -len(f[1])))[1]
@@ -98,13 +100,13 @@ def canonical(text: str, mentions: tuple[Mention, ...]) -> str:
 def _submit_points(text: str, start: int, end: int, rules: Rules) -> list[int]:
     """Offsets right after a submit verb (and its 至/给/到), or right after 向, in text order."""
     points = []
-    verbs = alternation_re(rules.submit_verbs)
-    links = alternation_re(rules.link_words)
+    verbs = alternation_re(rules.verbs.submit)
+    links = alternation_re(rules.verbs.links)
     for m in verbs.finditer(text, start, end):
         after = m.end()
         link = links.match(text, after)
         points.append(link.end() if link else after)
-    toward = alternation_re(rules.toward_words)
+    toward = alternation_re(rules.verbs.toward)
     points.extend(m.end() for m in toward.finditer(text, start, end))
     return sorted(points)
 
@@ -123,7 +125,7 @@ def _generic_org(text: str, at: int, rules: Rules) -> str:
         return ""
     word = run.group()
     best = ""
-    for head in rules.org_heads:
+    for head in rules.organizations.heads:
         cut = word.rfind(head)
         if cut >= 1 and cut + len(head) > len(best):
             best = word[:cut + len(head)]
@@ -135,7 +137,7 @@ def _free(text: str, mentions: tuple[Mention, ...], rules: Rules) -> list[Mentio
     verb (报送…, 上报党建负责老师), not right after 向 or a short submit verb (报教务处), and not the author of a
     cited document (领会教务处《…》)."""
     blocked = _quoted_spans(text, rules) + _recipient_phrases(text, rules)
-    toward = {m.end() for m in alternation_re(rules.toward_words + rules.submit_short).finditer(text)}
+    toward = {m.end() for m in alternation_re(rules.verbs.toward + rules.verbs.submit_short).finditer(text)}
     return [m for m in mentions if m.start not in toward and not any(a <= m.start < b for a, b in blocked)
             and not text.startswith(CITING, m.end)]
 
@@ -143,15 +145,15 @@ def _free(text: str, mentions: tuple[Mention, ...], rules: Rules) -> list[Mentio
 def _recipient_phrases(text: str, rules: Rules) -> list[tuple[int, int]]:
     """From each submit verb to the end of its comma part."""
     spans = []
-    for m in alternation_re(rules.submit_verbs).finditer(text):
-        stop = rules.regexes.clause_end.search(text, m.end())
+    for m in alternation_re(rules.verbs.submit).finditer(text):
+        stop = rules.patterns.regexes.clause_end.search(text, m.end())
         spans.append((m.end(), stop.start() if stop else len(text)))
     return spans
 
 
 def _quoted_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     spans = []
-    for opener, closer in rules.quotes:
+    for opener, closer in rules.numerals.quotes:
         for m in re.finditer(f"{opener}[^{closer}]*{closer}", text):
             spans.append(m.span())
     return spans

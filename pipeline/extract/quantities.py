@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, replace
 
 from ..model import Per
-from ..rules import Rules, Term, Unit, alternation
+from ..rule_groups import Term, Unit
+from ..rules import Rules, alternation
 
 _MATCHERS: dict[int, tuple[Rules, tuple[re.Pattern[str], dict[str, Unit]]]] = {}  # by id of the rules
 
@@ -48,7 +49,7 @@ def find_quantities(text: str, rules: Rules) -> list[Quantity]:
         if start and ((text[start - 1].isascii() and text[start - 1].isalnum()) or text[start - 1] == "."):
             continue
         timing = _lead_or_lag(text, m, rules)
-        if timing is None and rules.regexes.not_quota_context.search(text[max(0, start - 3):start]):
+        if timing is None and rules.patterns.regexes.not_quota_context.search(text[max(0, start - 3):start]):
             continue
         unit = units[m.group("unit")]
         value = float(m.group("num")) + (0.5 if m.group("half") else 0.0)
@@ -78,7 +79,7 @@ def _joined_bounds(found: list[Quantity], text: str) -> list[Quantity]:
 def find_per_markers(text: str, rules: Rules) -> list[PerMarker]:
     """Words that give a quantity its period (全年, 每篇), besides the time engine's recurrences."""
     out = []
-    for term in rules.per_markers:
+    for term in rules.periods.markers:
         for m in re.finditer(re.escape(term.text), text):
             out.append(PerMarker(m.start(), m.end(), Per(term.value)))
     return sorted(out, key=lambda p: p.start)
@@ -87,16 +88,16 @@ def find_per_markers(text: str, rules: Rules) -> list[PerMarker]:
 def _lead_or_lag(text: str, m: re.Match[str], rules: Rules) -> Term | None:
     """The bound of a span before or after a moment: 考前30分钟 (a lead word right before the number), 开考
     15分钟后不得进入 (a lag word right after the unit, bound by what the rest of its clause allows)."""
-    if m.group("unit") not in rules.lead_units or m.group("num2"):
+    if m.group("unit") not in rules.comparators.lead_units or m.group("num2"):
         return None
     before = text[:m.start("num")]
-    lead = next((t for t in rules.lead if before.endswith(t.text)), None)
+    lead = next((t for t in rules.comparators.lead if before.endswith(t.text)), None)
     if lead is not None:
         return lead
-    if not text.startswith(rules.lag.text, m.end()):
+    if not text.startswith(rules.comparators.lag.text, m.end()):
         return None
     rest = SENTENCE_END.split(text[m.end():], maxsplit=1)[0]
-    found = [(rest.find(t.text), t) for t in rules.lag_then if t.text in rest]
+    found = [(rest.find(t.text), t) for t in rules.comparators.lag_then if t.text in rest]
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
@@ -105,14 +106,14 @@ def _comparator(text: str, m: re.Match[str], unit_kind: str, rules: Rules) -> tu
         return "range", "cmp.range"
     suffix = m.group("suffix")
     if suffix:
-        term = next(t for t in rules.comparator_suffixes if t.text == suffix)
+        term = next(t for t in rules.comparators.suffixes if t.text == suffix)
         return term.value, term.id
     prefix = _prefix(text, m.start("num"), rules)
     if prefix is not None:
         return prefix.value, prefix.id
-    if rules.regexes.each_count.search(text[max(0, m.start("num") - EACH_SPAN):m.start("num")]):
-        return rules.exact_comparator, "cmp.each"
-    staff = next((t for t in rules.staffing if text.endswith(t.text, 0, m.start("num"))), None)
+    if rules.patterns.regexes.each_count.search(text[max(0, m.start("num") - EACH_SPAN):m.start("num")]):
+        return rules.comparators.exact, "cmp.each"
+    staff = next((t for t in rules.comparators.staffing if text.endswith(t.text, 0, m.start("num"))), None)
     if staff is not None and unit_kind == PEOPLE:
         return staff.value, staff.id
     return None, ""
@@ -129,7 +130,7 @@ def _prefix(text: str, number_at: int, rules: Rules) -> Term | None:
     """The bound word nearest before the number, with no stop or other number in between."""
     window = text[max(0, number_at - PREFIX_GAP - 4):number_at]
     best: tuple[int, Term] | None = None
-    for term in rules.comparator_prefixes:
+    for term in rules.comparators.prefixes:
         at = window.rfind(term.text)
         if at < 0:
             continue
@@ -149,8 +150,9 @@ def _matcher(rules: Rules) -> tuple[re.Pattern[str], dict[str, Unit]]:
     if kept is None or kept[0] is not rules:
         if len(_MATCHERS) >= 4:
             _MATCHERS.clear()
-        kept = _MATCHERS[id(rules)] = (rules, _compile(rules.units, tuple(t.text for t in rules.comparator_suffixes),
-                                                       rules.range_separators, rules.half))
+        units, comparators = rules.units, rules.comparators
+        kept = _MATCHERS[id(rules)] = (rules, _compile(units.entries, tuple(t.text for t in comparators.suffixes),
+                                                       comparators.range_separators, units.half))
     return kept[1]
 
 

@@ -46,7 +46,7 @@ def _is_roster(doc: Document, block: Block, rules: Rules) -> bool:
     """A list of people or projects (拟立项名单: 序号 | 项目名称 | 项目负责人 | 指导老师 | 所属学院): two roster
     columns and no date or status column; its dates and numbers (1995-2007 in a project's name) bind no one."""
     header = [doc.text[c.char_start:c.char_end] for c in block.cells if c.row == 0]
-    roster = sum(1 for h in header if any(w in h for w in rules.roster_columns))
+    roster = sum(1 for h in header if any(w in h for w in rules.progress.roster_columns))
     fields = {(columns(h, rules) or [""])[0] for h in header}
     return roster >= ROSTER_MIN and not fields & {"period", "status"}
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.checks import Checker
 from pipeline.errors import RuleError
 from pipeline.model import Per, TimeKind
 from pipeline.timex.leads import any_of, lead_class, start_filter
@@ -34,62 +35,16 @@ from pipeline.timex.schema import (
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
 
 
-class _Reader:
-    """Collects `file: key: problem` lines while reading the YAML tree."""
+class _Reader(Checker):
+    """The shared checks, plus time.yaml's fragments: `{name}` in a regex stands for fragment `name`."""
 
-    def __init__(self, problems: list[str], file: str, fragments: Mapping[str, str]) -> None:
-        self.problems = problems
-        self.file = file
+    def __init__(self, problems: list[str], file: str, fragments: Mapping[str, str],
+                 ids: dict[str, str] | None = None) -> None:
+        super().__init__(problems, file, ids)
         self.fragments = fragments
-        self.ids: set[str] = set()
-
-    def problem(self, key: str, text: str) -> None:
-        self.problems.append(f"{self.file}: {key}: {text}")
-
-    def mapping(self, data: object, key: str) -> dict[str, object]:
-        if isinstance(data, dict):
-            return data
-        self.problem(key, "expected a mapping")
-        return {}
-
-    def items(self, data: object, key: str) -> list[dict[str, object]]:
-        if not isinstance(data, list):
-            self.problem(key, "expected a list")
-            return []
-        out = [item for item in data if isinstance(item, dict)]
-        if len(out) != len(data):
-            self.problem(key, "every item must be a mapping")
-        return out
-
-    def entry_id(self, item: dict[str, object], key: str) -> str:
-        value = item.get("id")
-        if not isinstance(value, str) or not value:
-            self.problem(key, "missing id")
-            return "?"
-        if value in self.ids:
-            self.problem(f"{key}.{value}", "duplicate id")
-        self.ids.add(value)
-        return value
-
-    def text(self, data: object, key: str) -> str:
-        if isinstance(data, str):
-            return data
-        self.problem(key, "expected a string")
-        return ""
-
-    def integer(self, data: object, key: str) -> int:
-        if isinstance(data, int) and not isinstance(data, bool):
-            return data
-        self.problem(key, "expected an integer")
-        return 0
 
     def regex(self, data: object, key: str) -> re.Pattern[str]:
-        source = self.expand(self.text(data, key), key)
-        try:
-            return re.compile(source)
-        except re.error as exc:
-            self.problem(key, f"bad regex: {exc}")
-            return NEVER
+        return self.compile(self.expand(self.text(data, key), key), key, text="bad regex") or NEVER
 
     def expand(self, source: str, key: str, depth: int = 0) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -102,14 +57,6 @@ class _Reader:
                 return ""
             return "(?:" + self.expand(self.fragments[name], key, depth + 1) + ")"
         return _FRAGMENT_REF.sub(replace, source)
-
-    def strings(self, data: object, key: str) -> tuple[str, ...]:
-        if data is None:
-            return ()
-        if isinstance(data, list) and all(isinstance(x, str) for x in data):
-            return tuple(data)
-        self.problem(key, "expected a list of strings")
-        return ()
 
 
 def _words_regex(words: Mapping[str, object]) -> re.Pattern[str]:
@@ -310,14 +257,11 @@ def _numbers(reader: _Reader, data: object, key: str) -> dict[str, int]:
 
 def parse_time_rules(data: object, problems: list[str], file: str = "time.yaml") -> TimeRules:
     """Check and compile parsed time.yaml; appends every problem as `file: key: problem`."""
-    top = data if isinstance(data, dict) else {}
-    if not isinstance(data, dict):
-        problems.append(f"{file}: (top): expected a mapping")
     boot = _Reader(problems, file, {})
+    top = boot.mapping(data, "(top)")
     fragments = {boot.entry_id(i, "fragments"): boot.text(i.get("regex"), "fragments")
                  for i in boot.items(top.get("fragments", []), "fragments")}
-    reader = _Reader(problems, file, fragments)
-    reader.ids = boot.ids
+    reader = _Reader(problems, file, fragments, boot.ids)
     numerals = reader.mapping(top.get("numerals"), "numerals")
     slots, named_days, parts = _slots(reader, top)
     markers = _markers(reader, top.get("markers"))
