@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .engine.options import HORIZON_MONTHS, PAST_DAYS, Executor
-from .export.words import LANGUAGES
 
 if TYPE_CHECKING:
     from .engine import RunOptions
@@ -102,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--org", default=None, help="one organisation (default: every one)")
     export.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the output folder of a run")
     export.add_argument("--dest", type=Path, default=None, help="where to write (default: OUT/exports/)")
+    export.add_argument("--remind", type=_days, default=None, metavar="DAYS",
+                        help="calendar reminders, days before a duty falls due, comma-separated (default: 3,1)")
     export.add_argument("--rules", type=Path, default=None)
     _horizon_options(export)
     export.set_defaults(handler=_export)
@@ -157,10 +158,28 @@ def _horizon_options(parser: argparse.ArgumentParser) -> None:
                         help="the date checklists count from and mark overdue before (default: today)")
     parser.add_argument("--past-days", type=_positive, default=PAST_DAYS,
                         help="an obligation this many days past leaves the lists for the past sheet (default: 30)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0],
-                        help="the language of the checklists and the report (default: zh)")
+    parser.add_argument("--lang", type=_language, default="zh",
+                        help="the language of the checklists and the report: zh (default) or en")
     parser.add_argument("--horizon-months", type=_positive, default=HORIZON_MONTHS,
                         help="how far ahead recurring duties are listed (default: 12)")
+
+
+def _language(text: str) -> str:
+    """A language the checklists have words for (export/labels.yaml)."""
+    from .export.words import words
+    try:
+        words(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _days(text: str) -> tuple[int, ...]:
+    """Days before a date, comma-separated (3,1); an empty text: none."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"not whole numbers of days separated by commas: {text!r}")
+    return tuple(int(p) for p in parts)
 
 
 def _positive(text: str) -> int:
@@ -323,7 +342,9 @@ def _export(args: argparse.Namespace) -> int:
         print(f"notices: error: {exc}", file=sys.stderr)
         return BROKEN
     span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
-    for path in export_checklists(args.out, args.format, span, args.org, args.dest, args.lang):
+    from .export.calendar import REMIND_DAYS
+    remind = REMIND_DAYS if args.remind is None else args.remind
+    for path in export_checklists(args.out, args.format, span, args.org, args.dest, args.lang, remind):
         print(path)
     return OK
 

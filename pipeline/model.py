@@ -290,6 +290,8 @@ class DocumentRecord:
     sha256: str = ""
     attachments: tuple[str, ...] = ()
     doc_type: DocType | None = None
+    valid_from: date | None = None  # the period the notice's duties apply (validity.py)
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

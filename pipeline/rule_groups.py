@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+NEVER = re.compile(r"(?!)")  # matches nothing: what a missing or broken regex stands for
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -64,9 +65,13 @@ class ComparatorRules:
 
 @dataclass(frozen=True, slots=True)
 class PeriodRules:
-    """periods.yaml: the words that make a quantity one per period, and when semesters end."""
+    """periods.yaml: the words that make a quantity one per period, when semesters end, and how long a
+    notice's duties apply (validity.py)."""
     markers: tuple[Term, ...]  # value: a Per
     semester_ends: tuple[tuple[int, int], ...]  # (month, day), in order
+    validity_words: tuple[str, ...] = ()  # a sentence with one and a span of time states the validity
+    annual_title: re.Pattern[str] = NEVER  # a title of one year's plan; group `year`
+    validity_months: int = 12  # else: from the day of issue
 
 
 @dataclass(frozen=True, slots=True)

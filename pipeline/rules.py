@@ -15,6 +15,7 @@ from .errors import RuleError
 from .limits import Limits, parse_limits
 from .model import Comparator, DocType, Per, ProgressStatus
 from .rule_groups import (
+    NEVER,
     BoilerplateRules,
     ComparatorRules,
     DocTypeRules,
@@ -44,7 +45,6 @@ STATUSES = tuple(s.value for s in ProgressStatus)
 UNIT_KINDS = ("time", "count", "length", "people", "percent", "money")
 DOC_TYPES = tuple(t.value for t in DocType)
 PROGRESS_FIELDS = ("category", "seq", "item", "description", "lead_org", "partner_orgs", "period", "status")
-NEVER = re.compile(r"(?!)")  # matches nothing: what a missing or broken regex stands for
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +190,10 @@ def _build(directory: Path, data: dict[str, object], problems: list[str]) -> Rul
     comparators = _comparators(read("comparators.yaml"))
     check = read("periods.yaml")
     periods = PeriodRules(markers=check.terms("markers", "per", PERS),
-                          semester_ends=check.month_days("semester_ends"))
+                          semester_ends=check.month_days("semester_ends"),
+                          validity_words=check.words("validity_words"),
+                          annual_title=check.single_regex("annual_title"),
+                          validity_months=check.positive_int(check.get("validity_months"), "validity_months") or 12)
     statuses = StatusRules(entries=read("statuses.yaml").terms("statuses", "status", STATUSES))
     numerals = _numerals(read("numerals.yaml"))
     organizations = _organizations(read("organizations.yaml"))

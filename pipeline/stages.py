@@ -33,6 +33,7 @@ from .progress import extract_progress
 from .readers import read
 from .rules import Rules
 from .segment import segment
+from .validity import find_validity
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     doc_type = classify(doc, meta, bool(items), rules)
     issuer = issuer_of(meta.issuer, rules)
     requirements: list[Requirement] = []
+    validity: tuple[date | None, date | None] = (None, None)
     if doc_type.has_requirements():  # a form, a news item or a README is read for its metadata only
         tracker.stage = Stage.segment
         clauses = segment(doc, rules)
@@ -87,11 +89,13 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
         addressee = units[0] if units else "" if named else meta.addressee  # people addressed are no unit
         requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer), tasks)
         _within(len(requirements), rules.limits.max_requirements, "max_requirements", raw.source, "duties")
+        validity = find_validity(clauses, meta, ref, rules)
     as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
     items = [replace(i, as_of=i.as_of or as_of, lead_org=canonical(i.lead_org, rules),
                      partner_orgs=tuple(canonical(p, rules) for p in i.partner_orgs)) for i in items]
     record = replace(_record(raw, doc.doc_id, replace(meta, as_of=as_of, issuer=issuer.name)), doc_type=doc_type,
-                     error="" if doc_type.has_requirements() else NOT_A_NOTICE[doc_type])
+                     error="" if doc_type.has_requirements() else NOT_A_NOTICE[doc_type],
+                     valid_from=validity[0], valid_until=validity[1])
     return FileResult(document=record, requirements=tuple(requirements), progress=tuple(items), text=doc.text)
 
 

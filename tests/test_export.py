@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,16 +113,26 @@ def test_export_workbook_formatting(seeds_output: Path) -> None:
 
 
 def test_export_ics_holds_every_deadline(seeds_output: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The calendar of 机关党支部 while its 2017 notice is in force (issue 18): every deadline, reminders 3 and
+    1 days before, a yearly duty's RRULE ending with the notice's validity, and the monthly duty on the last
+    official workday, one event per date as the checklist has them (a calendar program knows no 调休:
+    2017-09-30, a Saturday, was the last workday of September)."""
     from icalendar import Calendar
     assert main(["export", "-o", str(seeds_output), "--format", "ics", "--org", "机关党支部",
-                 "--today", TODAY.isoformat()]) == 0
+                 "--today", "2017-06-20"]) == 0
     path = Path(capsys.readouterr().out.strip())
     events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     starts = {e.get("dtstart").dt for e in events}
     assert {date(2017, 6, 30), date(2017, 6, 26), date(2017, 7, 5)} <= starts
-    monthly = next(e for e in events if e.get("rrule") and "BYSETPOS" in e.get("rrule").to_ical().decode())
-    assert monthly.get("dtstart").dt == date(2026, 11, 30)
-    assert "001_66fe4d6b06fc550e.txt" in str(monthly.get("description"))
+    monthly = sorted(e.get("dtstart").dt for e in events if "每月最后一个工作日" in str(e.get("description")))
+    assert monthly[:4] == [date(2017, 6, 30), date(2017, 7, 31), date(2017, 8, 31), date(2017, 9, 30)]
+    assert monthly[-1] == date(2018, 5, 31) and not any(e.get("rrule") and "BYSETPOS" in e.get("rrule").to_ical().decode()
+                                                         for e in events)
+    yearly = next(e for e in events if e.get("rrule") and "YEARLY" in e.get("rrule").to_ical().decode())
+    assert yearly.get("rrule")["UNTIL"] == [date(2018, 6, 18)]  # the notice applies for a year from its issue
+    assert "001_66fe4d6b06fc550e.txt" in str(yearly.get("description"))
+    alarms = [a.get("trigger").dt for a in events[0].walk("VALARM")]
+    assert alarms == [timedelta(days=-3), timedelta(days=-1)]
 
 
 @pytest.mark.parametrize("fmt, suffix", [("csv", ".csv"), ("json", ".json"), ("xlsx", ".xlsx")])
@@ -166,13 +176,13 @@ def test_export_checklists_in_english_with_lang(tmp_path: Path) -> None:
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     shutil.copy(SAMPLES / "001_66fe4d6b06fc550e.txt", inbox)
-    assert main(["run", str(inbox), "-o", str(out), "--today", TODAY.isoformat(), "--lang", "en",
-                 "--past-days", "36500"]) == 0
+    in_force = "2017-06-20"  # the notice's duties apply from 2017-06-19 for a year
+    assert main(["run", str(inbox), "-o", str(out), "--today", in_force, "--lang", "en"]) == 0
     rows = list(csv.DictReader((out / "checklists" / "机关党支部.csv").open(encoding="utf-8-sig")))
     assert list(rows[0])[:4] == ["due_date", "what", "status", "assignee"]
     assert {r["status"] for r in rows} == {"todo"} and ">=32学时" in {r["how_much"] for r in rows}
     zh = tmp_path / "zh"
-    assert main(["run", str(inbox), "-o", str(zh), "--today", TODAY.isoformat(), "--past-days", "36500"]) == 0
+    assert main(["run", str(inbox), "-o", str(zh), "--today", "2017-07-10"]) == 0
     rows = list(csv.DictReader((zh / "checklists" / "机关党支部.csv").open(encoding="utf-8-sig")))
     assert {r["状态"] for r in rows} == {"未办"} and "不少于32学时" in {r["数量"] for r in rows}
     assert "每年" in {r["周期"] for r in rows} and "逾期" in {r["逾期"] for r in rows}
@@ -190,3 +200,16 @@ def test_export_rows_long_past_leave_the_lists_for_the_past_sheet() -> None:
     assert [r.req_id for r in lists["机关党支部"]] == ["late", "next"] and lists["机关党支部"][0].overdue
     assert [(r.req_id, r.organization) for r in lists[PAST]] == [("old", "机关党支部")]
     assert [r.req_id for r in lists[ALL]] == ["late", "next"]
+
+
+def test_export_no_current_row_from_a_notice_no_longer_in_force(samples_output: Path) -> None:
+    """On the samples as of 2026-12-07 (issue 18): the validity of every sample notice has ended by then (the
+    progress table has none), so no current row comes from one of them; their rows are on the past sheet."""
+    from pipeline.export import checklists_of
+    from pipeline.export.tables import read_snapshot
+    snapshot = read_snapshot(samples_output)
+    ended = {d.doc_id for d in snapshot.documents if d.valid_until and d.valid_until < date(2026, 12, 7)}
+    assert ended, "the samples' notices have a validity"
+    lists = checklists_of(snapshot, horizon(date(2026, 12, 7), 12, ((1, 15), (7, 10)), past_days=30)).lists
+    current = [i for i in lists.get(ALL, []) if i.req_id.rsplit("-", 1)[0] in ended]
+    assert current == [] and lists[PAST]

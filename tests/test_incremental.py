@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -148,12 +149,12 @@ def test_incremental_same_bytes_are_a_duplicate(inbox: Path, tmp_path: Path) -> 
 def test_incremental_other_rendition_linked_and_listed_once(inbox: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copy(SAMPLES / "001_66fe4d6b06fc550e.gb18030.txt", inbox)
-    run(inbox, out)
+    run(inbox, out, today=date(2017, 6, 20))  # while the notice is in force: its monthly duty is listed
     docs = {d["source"]: d for d in _rows(out, "documents")}
     first, second = docs["001_66fe4d6b06fc550e.gb18030.txt"], docs["001_66fe4d6b06fc550e.txt"]
     assert (first["same_as"], second["same_as"]) == ("", first["doc_id"])  # the first by file name leads
     monthly = [r for p in (out / "checklists").glob("*.csv") for r in csv.DictReader(p.open(encoding="utf-8-sig"))
-               if "每月最后一个工作日" in r["依据"] and r["截止日期"] == "2026-11-30"]  # the checklists' Chinese headers
+               if "每月最后一个工作日" in r["依据"] and r["截止日期"] == "2017-06-30"]  # the checklists' Chinese headers
     assert len(monthly) == 1
 
 

@@ -12,15 +12,18 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.dataset import Mark
-from pipeline.export.checklists import ALL, Horizon, checklists, notice_of
+from pipeline.export.checklists import ALL, Horizon, checklists, every_item, notice_of
 from pipeline.export.marks import Edit, merge
 from pipeline.export.words import status_of, words
 from pipeline.model import FileResult
 from pipeline.rules import default_rules_dir
 
-from .conftest import SAMPLES, TODAY, run
+from .conftest import SAMPLES, run
 
 SPAN = Horizon(date(2026, 12, 7), date(2027, 12, 7), ((1, 15), (7, 10)))
+# A day the 2017 seed notice is in force (its validity: 2017-06-19 to 2018-06-18), so that its duties are
+# current and its recurring ones fall due in the lists: the rows staff mark.
+IN_FORCE = date(2017, 6, 20)
 SEEDS = ("001", "003", "004")
 W = words()  # the checklists' words: headers and sheet names in Chinese
 
@@ -28,7 +31,7 @@ W = words()  # the checklists' words: headers and sheet names in Chinese
 def _keys(result: FileResult) -> set[str]:
     doc = result.document
     lists = checklists(list(result.requirements), list(result.progress), SPAN, {doc.doc_id: notice_of(doc)})
-    return {i.key for i in lists.get(ALL, [])}
+    return {i.key for i in every_item(lists)}
 
 
 def test_marks_key_is_the_same_in_every_format(sample_results: dict[str, FileResult]) -> None:
@@ -165,12 +168,12 @@ def _holds(a: str, b: str) -> bool:
 
 def test_marks_survive_every_kind_of_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inbox, out = _inbox(tmp_path), tmp_path / "out"
-    run(inbox, out)
+    run(inbox, out, today=IN_FORCE)
     wanted = _mark_workbook(out, "机关党支部", 8, {"status": "已办", "assignee": "张三"})
     wanted |= _mark_csv(out / "checklists" / "党支部.csv", [1, 2, 3], {"status": "在办", "note": "已联系"})
     table: list[tuple[str, dict[str, int]]] = []
 
-    summary = run(inbox, out)  # nothing changed but the marks
+    summary = run(inbox, out, today=IN_FORCE)  # nothing changed but the marks
     assert summary.marks_read == 11 and summary.exported
     table.append(("marks read back", _check(out, wanted)))
 
@@ -178,10 +181,10 @@ def test_marks_survive_every_kind_of_run(tmp_path: Path, capsys: pytest.CaptureF
     shutil.copy(seed, inbox)  # a new notice
     changed = inbox / f"004_{_hash('004')}.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n附件:联系人名单\n", encoding="utf-8")
-    assert run(inbox, out).marks_read == 0
+    assert run(inbox, out, today=IN_FORCE).marks_read == 0
     table.append(("a new notice, one changed", _check(out, wanted)))
 
-    run(inbox, out, full=True)
+    run(inbox, out, full=True, today=IN_FORCE)
     table.append(("--full", _check(out, wanted)))
 
     rules = tmp_path / "rules"
@@ -189,13 +192,13 @@ def test_marks_survive_every_kind_of_run(tmp_path: Path, capsys: pytest.CaptureF
     patterns = rules / "patterns.yaml"
     patterns.write_text(patterns.read_text(encoding="utf-8").replace('regex: "[。!?;]"', 'regex: "[。!?]"'),
                         encoding="utf-8")  # a rule change: a semicolon no longer ends a clause
-    run(inbox, out, rules=rules)
+    run(inbox, out, rules=rules, today=IN_FORCE)
     table.append(("a rule changed", _check(out, wanted)))
 
     wanted = _moved(out, wanted)
     first = min(inbox.glob("001_*"))
     first.unlink()  # the notice of the marked 机关党支部 rows is gone: its marks go to the removed sheet
-    run(inbox, out, rules=rules)
+    run(inbox, out, rules=rules, today=IN_FORCE)
     gone = _check(out, wanted)
     table.append(("a notice removed", gone))
     assert gone["removed"] >= 1
@@ -219,15 +222,15 @@ def _moved(out: Path, wanted: dict[str, dict[str, str]]) -> dict[str, dict[str, 
 
 def test_marks_done_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inbox, out = _inbox(tmp_path), tmp_path / "out"
-    run(inbox, out)
+    run(inbox, out, today=IN_FORCE)
     rows = list(csv.DictReader((out / "checklists" / "机关党委.csv").open(encoding="utf-8-sig")))
     key = rows[0]["键"]
-    assert main(["done", "-o", str(out), "--today", TODAY, "--assignee", "王五", key]) == 0
+    assert main(["done", "-o", str(out), "--today", str(IN_FORCE), "--assignee", "王五", key]) == 0
     assert capsys.readouterr().out.split("\t")[:4] == [key, rows[0]["截止日期"] or "-", "已办", "王五"]
     after = {r["键"]: r for r in csv.DictReader((out / "checklists" / "机关党委.csv").open(encoding="utf-8-sig"))}
     assert (after[key]["状态"], after[key]["承办人"], after[key]["完成日期"]) == ("已办", "王五", date.today().isoformat())
-    assert main(["status", "-o", str(out), "--today", TODAY, "--org", "机关党委"]) == 0
+    assert main(["status", "-o", str(out), "--today", str(IN_FORCE), "--org", "机关党委"]) == 0
     assert key in capsys.readouterr().out
-    assert main(["done", "-o", str(out), "--today", TODAY, "--org", "分党委", key]) == 2  # not a row of 分党委
+    assert main(["done", "-o", str(out), "--today", str(IN_FORCE), "--org", "分党委", key]) == 2  # not a row of 分党委
     assert "no row in 分党委 has the key" in capsys.readouterr().err
     assert main(["done", "-o", str(out), "--status", "完了", key]) == 2

@@ -21,7 +21,7 @@ from ..dataset import (
     tables_of,
 )
 from ..names import file_stems
-from .calendar import write_ics
+from .calendar import REMIND_DAYS, write_ics
 from .checklists import (
     COLUMNS,
     NAMED,
@@ -97,8 +97,8 @@ def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon, w: Words) -
     return marked
 
 
-def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None,
-                      dest: Path | None = None, lang: str = DEFAULT) -> list[Path]:
+def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = None, dest: Path | None = None,
+                      lang: str = DEFAULT, remind: tuple[int, ...] = REMIND_DAYS) -> list[Path]:
     """Checklists of an existing output folder in one format, one file per organisation (or one)."""
     w = words(lang)
     lists = everything = checklists_of(read_snapshot(out_dir), span).lists
@@ -119,7 +119,7 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
                 continue  # one calendar per organisation; the lists of all would repeat them
             rows = of_organization(everything, name)  # a calendar keeps the past too
         path = folder / f"{stems[name]}.{fmt}"
-        _write_one(path, fmt, name, rows, w)
+        _write_one(path, fmt, name, rows, w, remind)
         written.append(path)
     return written
 
@@ -142,12 +142,13 @@ def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:
     return sorted(ordered, key=lambda c: c.run, reverse=True)
 
 
-def _write_one(path: Path, fmt: str, name: str, items: list[Item], w: Words) -> None:
+def _write_one(path: Path, fmt: str, name: str, items: list[Item], w: Words,
+               remind: tuple[int, ...] = REMIND_DAYS) -> None:
     columns = (("organization",) if name in WHOLE else ()) + COLUMNS
     if fmt == "csv":
         write_checklist_csv(path, columns, items, w)
     elif fmt == "ics":
-        write_ics(path, name, items, w)
+        write_ics(path, name, items, w, remind)
     else:  # JSON, for programs: the columns' ids, values in words
         data = [{c: as_text(v) for c, v in zip(columns, shown(i, columns, w))} for i in items]  # type: ignore[arg-type]
         atomic_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

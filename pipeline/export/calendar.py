@@ -1,5 +1,7 @@
-"""Checklist items -> an iCalendar file a calendar program imports: dated duties as events,
-recurring duties as one event with their RRULE, the clause and its source in the description."""
+"""Checklist items -> an iCalendar file a calendar program imports: dated duties as events with reminders
+(VALARM, days before), a recurring duty as one event with its RRULE ending with its notice's validity, or,
+where its dates follow the official workdays (每月最后一个工作日, which a calendar program cannot
+know), one event per date as the checklist has them; the clause and its source in the description."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -11,10 +13,14 @@ from .words import Words
 
 PRODID = "-//notices//checklists//EN"
 TIMED_MINUTES = 30  # a deadline at 17:00 shows as a short event ending then
+REMIND_DAYS = (3, 1)  # reminders this many days before a duty falls due
+WORKDAYS = "workdays"  # the flag of a rule on official workdays
 
 
-def write_ics(path: Path, organization: str, items: list[Item], w: Words) -> int:
-    """Write the calendar of one organisation; returns the number of events."""
+def write_ics(path: Path, organization: str, items: list[Item], w: Words,
+              remind: tuple[int, ...] = REMIND_DAYS) -> int:
+    """Write the calendar of one organisation, each event with a reminder `remind` days before; returns the
+    number of events."""
     from icalendar import Calendar
 
     cal = Calendar()
@@ -26,17 +32,18 @@ def write_ics(path: Path, organization: str, items: list[Item], w: Words) -> int
         due = item.due_date
         if due is None:
             continue  # an undated duty has no place in a calendar; it stays in the checklist
-        uid = item.req_id + ("" if item.recurrence else f"-{due.isoformat()}")
+        rule = item.recurrence if WORKDAYS not in item.flags.split(";") else ""
+        uid = item.req_id if rule else item.key or f"{item.req_id}-{due.isoformat()}"
         if uid in seen:
-            continue  # a recurring duty is one event with its rule, not one per expanded date
+            continue  # a duty with its rule is one event, not one per expanded date
         seen.add(uid)
-        cal.add_component(_event(item, due, uid, w))
+        cal.add_component(_event(item, due, uid, rule, w, remind))
     atomic_bytes(path, cal.to_ical())
     return len(seen)
 
 
-def _event(item: Item, due: date, uid: str, w: Words):  # type: ignore[no-untyped-def]
-    from icalendar import Event, vRecur
+def _event(item: Item, due: date, uid: str, rule: str, w: Words, remind: tuple[int, ...]):  # type: ignore[no-untyped-def]
+    from icalendar import Alarm, Event, vRecur
 
     event = Event()
     event.add("uid", f"{uid}@notices")
@@ -51,9 +58,18 @@ def _event(item: Item, due: date, uid: str, w: Words):  # type: ignore[no-untype
         end = datetime.combine(due, clock)
         event.add("dtstart", end - timedelta(minutes=TIMED_MINUTES))
         event.add("dtend", end)
-    if item.recurrence:
-        event.add("rrule", vRecur.from_ical(item.recurrence))
+    if rule:
+        recur = vRecur.from_ical(rule)
+        if item.valid_until is not None and "UNTIL" not in recur and "COUNT" not in recur:
+            recur["UNTIL"] = item.valid_until if clock is None else datetime.combine(item.valid_until, time(23, 59))
+        event.add("rrule", recur)
     event.add("description", _description(item, how_much, w))
+    for days in remind:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", str(event.get("summary")))
+        alarm.add("trigger", timedelta(days=-days))
+        event.add_component(alarm)
     return event
 
 

@@ -100,13 +100,17 @@ class Item:
     req_id: str = ""
     key: str = ""  # the obligation's stable key (_Keys), which the staff marks are kept against
     organization: str = ""  # set on the ALL list only; each organisation's own list is under its name
+    valid_until: date | None = None  # the end of its notice's validity: an undated row is past after it
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """What the checklists say of a notice: the key its rows' keys start from, and its name for people."""
+    """What the checklists say of a notice: the key its rows' keys start from, its name for people, and the
+    period its duties apply (documents.valid_from/valid_until; None: not known)."""
     key: str
     name: str
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
 def shown(item: Item, columns: tuple[str, ...], w: Words) -> tuple[object, ...]:
@@ -136,15 +140,15 @@ def checklists(requirements: list[Requirement], progress: list[ProgressItem], sp
     # 报送机关党委,电子版发送至x@y.cn): the rows of one sentence share their evidence.
     channels = {(r.doc_id, r.evidence): _how(r) for r in requirements if r.emails}
     for req in requirements:
-        notice = notices.get(req.doc_id)
+        notice = notices.get(req.doc_id) or Notice(req.doc_id, req.source)
         how = _how(req) or channels.get((req.doc_id, req.evidence), "")
-        for item, occurrence in _items_of(req, span, notice.name if notice else req.source, how):
+        for item, occurrence in _items_of(req, span, notice, how):
             item = replace(item, key=keys.key(req.doc_id, req.text, occurrence))
             by_org.setdefault(req.organization or UNASSIGNED, []).append(item)
     for p in progress:
         if p.status is not ProgressStatus.done:
-            notice = notices.get(p.doc_id)
-            item = _progress_item(p, span, notice.name if notice else p.source,
+            table = notices.get(p.doc_id)
+            item = _progress_item(p, span, table.name if table else p.source,
                                   keys.key(p.doc_id, f"{p.category} {p.item}", ""))
             by_org.setdefault(p.lead_org or UNASSIGNED, []).append(item)
     everything = sorted((replace(i, organization=org) for org, items in by_org.items() for i in items), key=_by_date)
@@ -169,8 +173,11 @@ def of_organization(lists: dict[str, list[Item]], org: str) -> list[Item]:
 
 
 def is_past(item: Item, span: Horizon) -> bool:
-    """Due more than the horizon's past days ago: history, not a task (the past sheet keeps it)."""
-    return span.past is not None and item.due_date is not None and item.due_date < span.past
+    """History, not a task (the past sheet keeps it): due more than the horizon's past days ago, or undated
+    in a notice whose validity has ended."""
+    if item.due_date is None:
+        return item.valid_until is not None and item.valid_until < span.today
+    return span.past is not None and item.due_date < span.past
 
 
 def upcoming(items: list[Item], today: date) -> list[tuple[date, Item]]:
@@ -183,7 +190,7 @@ def notice_of(doc: DocumentRecord) -> Notice:
     its doc_id), and its name: title and 发文字号 (the file's name when it has neither)."""
     key = doc.doc_number or NOT_TEXT.sub("", doc.title) or doc.doc_id
     name = f"{doc.title}（{doc.doc_number}）" if doc.title and doc.doc_number else doc.title or doc.doc_number
-    return Notice(key, name or doc.source)
+    return Notice(key, name or doc.source, doc.valid_from, doc.valid_until)
 
 
 class _Keys:
@@ -204,10 +211,11 @@ class _Keys:
         return KEY_PREFIX + digest[:KEY_LENGTH]
 
 
-def _items_of(req: Requirement, span: Horizon, notice: str, how: str) -> list[tuple[Item, str]]:
-    """The items of a requirement, each with its occurrence (its date, for a duty expanded over dates)."""
-    base = _base(req, notice, how)
-    dates = _dates(req, span)
+def _items_of(req: Requirement, span: Horizon, notice: Notice, how: str) -> list[tuple[Item, str]]:
+    """The items of a requirement, each with its occurrence (its date, for a duty expanded over dates): a
+    duty that repeats falls due inside both the horizon and its notice's validity only."""
+    base = replace(_base(req, notice.name, how), valid_until=notice.valid_until)
+    dates = _dates(req, _within(span, notice))
     if not dates:
         return [(_dated(base, req.due_date or req.window_end, (), span), "")]
     out = []
@@ -217,6 +225,13 @@ def _items_of(req: Requirement, span: Horizon, notice: str, how: str) -> list[tu
             item = replace(item, due_time=moment.strftime("%H:%M"))  # 每周一上午9:00
         out.append((item, _day(moment).isoformat()))
     return out
+
+
+def _within(span: Horizon, notice: Notice) -> Horizon:
+    """The part of the horizon inside the notice's validity (from after `until` when none is left)."""
+    today = max(span.today, notice.valid_from) if notice.valid_from else span.today
+    until = min(span.until, notice.valid_until) if notice.valid_until else span.until
+    return replace(span, today=today, until=until)
 
 
 def _day(moment: date) -> date:

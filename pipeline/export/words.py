@@ -11,7 +11,6 @@ from typing import Any
 import yaml
 
 LABELS = Path(__file__).with_name("labels.yaml")
-LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
 
 
