@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     done.add_argument("--org", default=None, help="only rows of this organisation")
     done.add_argument("--status", default="done", help="the status to set, in any language of the checklists "
                       "(default: done)")
-    done.add_argument("--on", type=_iso_date, default=None, help="the day it was done (default: today)")
+    done.add_argument("--on", type=_iso_date, default=None, help="the day it was done (default: --today, else today)")
     done.add_argument("--assignee", default=None, help="who handles it")
     done.add_argument("--note", default=None, help="a note kept with the row")
     done.add_argument("--rules", type=Path, default=None)
@@ -368,7 +368,7 @@ def _done(args: argparse.Namespace) -> int:
     try:
         rules = load_rules(args.rules)
         span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
-        result = set_marks(args.out, args.keys, Change(status, args.assignee, args.on, args.note), span, rules,
+        result = set_marks(args.out, args.keys, Change(status, args.assignee, args.on or args.today, args.note), span, rules,
                            RunOptions(today=args.today, past_days=args.past_days, db=args.db, lang=args.lang), args.org)
     except (RuleError, RunBusy, ServiceError) as exc:
         return _broken(exc, with_hint=not isinstance(exc, RuleError))

@@ -228,7 +228,7 @@ def test_marks_done_from_the_command_line(tmp_path: Path, capsys: pytest.Capture
     assert main(["done", "-o", str(out), "--today", str(IN_FORCE), "--assignee", "王五", key]) == 0
     assert capsys.readouterr().out.split("\t")[:4] == [key, rows[0]["截止日期"] or "-", "已办", "王五"]
     after = {r["键"]: r for r in csv.DictReader((out / "checklists" / "机关党委.csv").open(encoding="utf-8-sig"))}
-    assert (after[key]["状态"], after[key]["承办人"], after[key]["完成日期"]) == ("已办", "王五", date.today().isoformat())
+    assert (after[key]["状态"], after[key]["承办人"], after[key]["完成日期"]) == ("已办", "王五", str(IN_FORCE))  # --today
     assert main(["status", "-o", str(out), "--today", str(IN_FORCE), "--org", "机关党委"]) == 0
     assert key in capsys.readouterr().out
     assert main(["done", "-o", str(out), "--today", str(IN_FORCE), "--org", "分党委", key]) == 2  # not a row of 分党委

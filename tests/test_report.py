@@ -72,7 +72,7 @@ def _open(browser, path: Path):  # type: ignore[no-untyped-def]
 def test_report_opens_from_the_file_system(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     page = _open(browser, report / "index.html")
-    assert page.title.startswith("Notices report")
+    assert page.title.startswith("通知事项")  # the interface in Chinese (issue 18)
     rows = page.find_elements(By.CSS_SELECTOR, "#next tbody tr")
     assert len(rows) >= 10
     first = rows[0].find_elements(By.TAG_NAME, "td")[0].text
@@ -103,7 +103,7 @@ def test_report_highlights_link_to_rows(browser, report: Path) -> None:  # type:
     mark.find_element(By.TAG_NAME, "a").click()
     row_id = page.current_url.split("#", 1)[1]
     row = page.find_element(By.ID, row_id)
-    assert row_id.startswith("row-") and "deadline" in row.text and "2017-06-30" in row.text
+    assert row_id.startswith("row-") and "截止" in row.text and "2017-06-30" in row.text
 
 
 def test_report_runs_no_script_from_a_notice(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
@@ -146,3 +146,62 @@ def test_report_pieces_are_those_of_a_scan_of_every_row(spans: list[tuple[int, i
     rows: list[dict[str, object]] = [{"char_start": s, "char_end": e, "req_id": f"d-{i}"} for s, e, i in spans]
     got = [(p.text, p.rows, p.starts) for p in segments(text, [SimpleNamespace(**r) for r in rows])]  # type: ignore[misc]
     assert got == _segments_by_scan(text, rows)
+
+
+def test_report_style_reaches_the_browser(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    """The style sheet is not HTML-escaped (issue 18): its quoted font names and the selected tab's
+    [aria-selected="true"] rule apply."""
+    from selenium.webdriver.common.by import By
+    page = _open(browser, report / "index.html")
+    font = page.execute_script("return getComputedStyle(document.body).fontFamily")
+    assert "Noto Sans CJK SC" in font and "&#34;" not in page.page_source.split("</style>")[0]
+    tabs = page.find_elements(By.CSS_SELECTOR, "[data-tab]")
+    colour = page.execute_script("return getComputedStyle(arguments[0]).backgroundColor", tabs[0])
+    other = page.execute_script("return getComputedStyle(arguments[0]).backgroundColor", tabs[1])
+    assert colour == "rgb(155, 28, 28)" and other != colour
+
+
+def test_report_filters_by_organisation_week_status_and_text(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    """The all tab has the organisation's column; the filters keep the rows due this week, overdue, of a
+    status or holding a text, in the tab chosen (issue 18)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    page = _open(browser, report / "index.html")
+    panel = page.find_element(By.CSS_SELECTOR, '[data-panel="0"]')
+    assert panel.find_elements(By.TAG_NAME, "th")[0].text == "单位"
+
+    def visible() -> list[list[str]]:
+        rows = [r for r in page.find_elements(By.CSS_SELECTOR, "[data-panel] tbody tr") if r.is_displayed()]
+        return [[c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in rows]
+    everything = visible()
+    Select(page.find_element(By.ID, "when")).select_by_value("this-week")  # 2017-06-19 to 06-25
+    assert all("2017-06-19" <= r[1] <= "2017-06-25" for r in visible())
+    Select(page.find_element(By.ID, "when")).select_by_value("next-week")
+    week = visible()
+    assert week and all("2017-06-26" <= r[1] <= "2017-07-02" for r in week) and len(week) < len(everything)
+    Select(page.find_element(By.ID, "when")).select_by_value("")
+    page.find_element(By.ID, "q").send_keys("上报本月")
+    found = visible()
+    assert found and all("上报本月" in "".join(r) for r in found)
+    assert page.find_element(By.ID, "count").text == f"{len(found)} 显示"
+    target = next(t for t in page.find_elements(By.CSS_SELECTOR, "[data-tab]") if t.text.startswith("机关党委"))
+    target.click()
+    assert all("上报本月" in "".join(r) for r in visible())  # the search holds in the tab chosen
+
+
+def test_report_reads_on_a_phone(browser, report: Path) -> None:  # type: ignore[no-untyped-def]
+    """At a phone's width the page does not scroll sideways; tables scroll inside their card."""
+    browser.set_window_size(390, 844)
+    try:
+        page = _open(browser, report / "index.html")
+        width = page.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390 and page.execute_script("return window.innerWidth") <= 390
+    finally:
+        browser.set_window_size(1400, 1000)
+
+
+def test_report_folder_is_readable_by_others(report: Path) -> None:
+    """report/ is made as any folder of the process is (its umask), not for its owner only (issue 18)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    assert report.stat().st_mode & 0o777 == 0o777 & ~mask

@@ -19,7 +19,7 @@ from ..dataset import Row, Snapshot, row_of
 from ..model import ProgressItem, Requirement
 from .checklists import ALL, NAMED, PAST, Horizon, Item, number, shown, upcoming
 from .tables import as_text, table_rows
-from .words import Words
+from .words import Words, status_ids
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -28,7 +28,7 @@ NEXT_LIMIT = 30  # rows in "next deadlines"
 TEMPLATES = Path(__file__).parent / "templates"
 R = TypeVar("R", Requirement, ProgressItem)
 SHOWN = ("due_date", "due_time", "organization", "what", "how_much", "to_whom", "how", "evidence", "source", "notice",
-         "overdue", "status", "assignee")  # what the pages show of a checklist row
+         "overdue", "status", "assignee")  # what the pages show of a checklist row, in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +58,17 @@ def write_report(folder: Path, snapshot: Snapshot, lists: dict[str, list[Item]],
     by_doc = _by_source(snapshot.requirements)
     progress = _by_source(snapshot.progress)
     tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder.parent))
+    _readable(tmp)
     try:
         (tmp / "notices").mkdir()
         # Streamed to the file: a large run's index is megabytes, and its pieces would all be held at once.
-        env.get_template("index.html").stream(css=css, **_index(documents, by_doc, progress, lists, span, w)).dump(
+        env.get_template("index.html").stream(css=css, w=w, **_index(documents, by_doc, progress, lists, span, w)).dump(
             str(tmp / "index.html"), encoding="utf-8")
         page = env.get_template("notice.html")
         for doc in documents:
             if doc.get("status") == "ok":
                 rows = by_doc.get(str(doc["source"]), [])
-                page.stream(css=css, doc=_plain(doc), rows=[_notice_row(r) for r in rows],
+                page.stream(css=css, w=w, doc=_plain(doc), rows=[_notice_row(r) for r in rows],
                             segments=segments(texts.get(str(doc["source"]), ""), rows)).dump(
                     str(tmp / "notices" / f"{doc['doc_id']}.html"), encoding="utf-8")
         _switch(tmp, folder)
@@ -111,10 +112,11 @@ def _index(documents: list[Row], requirements: dict[str, list[Requirement]], pro
         "run": {"today": span.today, "until": span.until, "files": len(documents),
                 "requirements": sum(len(v) for v in requirements.values()),
                 "progress": sum(len(v) for v in progress.values())},
-        "next": [_linked(r, w) for r in soon[:NEXT_LIMIT]],
-        "orgs": [{"name": w.sheet(name) if name in NAMED else name, "rows": [_linked(r, w) for r in rows]}
-                 for name, rows in lists.items() if name != PAST],
-        "documents": [_document(d, requirements, progress) for d in documents],
+        "next": [_linked(r, w) for r in soon[:NEXT_LIMIT] if r.status != "done"],
+        "orgs": [{"name": w.sheet(name) if name in NAMED else name, "whole": name == ALL,
+                  "rows": [_linked(r, w) for r in rows]} for name, rows in lists.items() if name != PAST],
+        "statuses": [w.status(s) for s in status_ids()],
+        "documents": _listed(documents, requirements, progress),
         "progress": [_progress(d, progress[str(d["source"])]) for d in documents if str(d["source"]) in progress],
     }
 
@@ -123,11 +125,22 @@ def _linked(item: Item, w: Words) -> dict[str, object]:
     doc_id = item.req_id.rsplit("-", 1)[0]
     anchor = f"#row-{item.req_id}" if "-p" not in item.req_id[len(doc_id):] else ""
     cells = {c: as_text(v) for c, v in zip(SHOWN, shown(item, SHOWN, w))}  # type: ignore[arg-type]
-    return {**cells, "link": f"notices/{doc_id}.html{anchor}"}
+    return {**cells, "done": item.status == "done", "link": f"notices/{doc_id}.html{anchor}"}
 
 
 def _plain(row: Row) -> dict[str, str]:
     return {k: as_text(v) for k, v in row.items()}
+
+
+def _listed(documents: list[Row], requirements: dict[str, list[Requirement]],
+            progress: dict[str, list[ProgressItem]]) -> list[dict[str, object]]:
+    """Each notice once, the other renditions of it (same_as) named under it."""
+    renditions: dict[str, list[str]] = {}
+    for d in documents:
+        if d.get("same_as"):
+            renditions.setdefault(str(d["same_as"]), []).append(str(d["source"]))
+    return [{**_document(d, requirements, progress), "renditions": renditions.get(str(d["doc_id"]), [])}
+            for d in documents if not d.get("same_as")]
 
 
 def _document(d: Row, requirements: dict[str, list[Requirement]],
@@ -166,6 +179,14 @@ def _environment() -> Environment:
 
     return RowsEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                            trim_blocks=True, lstrip_blocks=True)
+
+
+def _readable(folder: Path) -> None:
+    """A folder as open as the process's umask allows, as any folder it makes (a temporary one is 0700: the
+    report would be for its owner only)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
 
 
 def _switch(new: Path, folder: Path) -> None:

@@ -45,6 +45,11 @@ class Words:
     def overdue(self, late: bool) -> str:
         return self.overdue_word if late else ""
 
+    def ui(self, text_id: str, **values: object) -> str:
+        """A text of the report's own (labels.yaml: report), with its {…} filled in."""
+        text = self.groups["report"].get(text_id, text_id)
+        return text.format(**values) if values else text
+
     def amount(self, comparator: str, value: str) -> str:
         """An amount with its bound (comparators): 不少于32学时, 约3000字, 300-500字."""
         if not value:
@@ -59,7 +64,7 @@ def words(lang: str = DEFAULT) -> Words:
     if lang not in data["languages"]:
         raise ValueError(f"no words for language {lang!r}; one of {', '.join(data['languages'])}")
     groups = {name: {str(e["id"]): str(e[lang]) for e in data[name]}
-              for name in ("columns", "statuses", "sheets", "kinds", "pers", "comparators", "flags")}
+              for name in ("columns", "statuses", "sheets", "kinds", "pers", "comparators", "flags", "report")}
     return Words(lang, groups, str(data["overdue"][lang]))
 
 

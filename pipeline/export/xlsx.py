@@ -30,7 +30,7 @@ A4 = 9  # Excel's paper size code
 LINE_POINTS = 15  # the height of a line of 11-point text
 MAX_LINES = 8  # a row grows for its wrapped text up to this many lines
 WIDE = 0x2E80  # from here on (CJK), a character takes more than two widths of a digit
-WIDE_WIDTH = 2.3  # measured on the printed page (Noto Sans CJK in LibreOffice; Excel's DengXian takes 2)
+WIDE_WIDTH = 2.5  # measured on the printed page (Noto Sans CJK in LibreOffice; Excel's DengXian takes 2): rather a line too many than a line cut
 
 
 def write_xlsx(path: Path, lists: dict[str, list[Item]], w: Words, removed: Sequence[Mark] = ()) -> None:
