@@ -130,6 +130,23 @@ def _parser() -> argparse.ArgumentParser:
     _horizon_options(status)
     status.set_defaults(handler=_status)
 
+    digest = sub.add_parser("digest", help="a morning e-mail per organisation: overdue, due this week, new")
+    digest.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the output folder of a run")
+    digest.add_argument("--org", default=None, help="one organisation (default: every one with something to say)")
+    where = digest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", type=Path, metavar="FOLDER", help="write each mail as FOLDER/<organisation>.eml")
+    where.add_argument("--smtp", metavar="URL", help="send through this server: smtp://[USER:PASSWORD@]HOST[:PORT] "
+                       "(STARTTLS when offered) or smtps://…")
+    digest.add_argument("--from", dest="sender", default="notices@localhost", help="the sender's address")
+    digest.add_argument("--mail-to", action="append", default=[], metavar="ADDRESS",
+                        help="an address for the organisation of --org (repeat for several)")
+    digest.add_argument("--recipients", type=Path, default=None, metavar="CSV",
+                        help="organisation,address[,address…] per line (UTF-8 or GB18030): who gets whose mail")
+    digest.add_argument("--base-url", default="", help="where the output folder is served, for links to the report")
+    digest.add_argument("--rules", type=Path, default=None)
+    _horizon_options(digest)
+    digest.set_defaults(handler=_digest)
+
     evaluate = sub.add_parser("evaluate", help="score an output folder against gold facts")
     evaluate.add_argument("output", type=Path)
     evaluate.add_argument("gold", type=Path)
@@ -413,6 +430,81 @@ def _mark_line(item: Item, lang: str) -> str:
     fields = [item.key, str(item.due_date or "-"), words(lang).status(item.status), item.assignee or "-",
               str(item.done_on or "-"), item.organization, item.what]
     return "\t".join(fields) + (f"\t{item.note}" if item.note else "")
+
+
+def _digest(args: argparse.Namespace) -> int:
+    import smtplib
+
+    from .errors import RuleError
+    from .export import digest_mails, file_names
+    from .export.checklists import horizon
+    from .export.digest import send, write_messages
+    from .export.words import words
+    from .rules import load_rules
+    if not (args.out / "notices.db").is_file():
+        print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
+        return USAGE
+    if args.mail_to and args.org is None:
+        print("notices: error: --mail-to needs --org (use --recipients for several organisations)", file=sys.stderr)
+        return USAGE
+    try:
+        rules = load_rules(args.rules)
+        recipients = _recipients(args.recipients) if args.recipients else {}
+    except RuleError as exc:
+        return _broken(exc, with_hint=False)
+    except (OSError, ValueError) as exc:
+        print(f"notices: error: cannot read {args.recipients}: {exc}", file=sys.stderr)
+        return USAGE
+    if args.org is not None and args.mail_to:
+        recipients[args.org] = args.mail_to
+    span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
+    mails = digest_mails(args.out, span, args.sender, recipients, args.base_url, args.org, args.lang)
+    if args.to is not None:
+        for path in write_messages(args.to, mails, file_names(list(mails), words(args.lang))):
+            print(path)
+        return OK
+    unaddressed = sorted(org for org, mail in mails.items() if not mail["To"])
+    try:
+        sent = send(args.smtp, mails.values())
+    except (OSError, ValueError, smtplib.SMTPException) as exc:
+        log.info("sending the digest failed", exc_info=exc)
+        print(f"notices: error: cannot send through {_no_password(args.smtp)}: {exc} -- check the server, "
+              "its port and the user and password in the URL", file=sys.stderr)
+        return BROKEN
+    print(f"{sent} mails sent" + (f"; no address for {', '.join(unaddressed)} (see --recipients)" if unaddressed
+                                  else ""))
+    return OK
+
+
+def _recipients(path: Path) -> dict[str, list[str]]:
+    """organisation,address[,address…] per line of a CSV file staff keep in Excel (a header line is skipped)."""
+    import csv
+    data = path.read_bytes()
+    text = next((t for t in _decoded(data)), None)
+    if text is None:
+        raise ValueError("neither UTF-8 nor GB18030")
+    out: dict[str, list[str]] = {}
+    for row in csv.reader(text.splitlines()):
+        cells = [c.strip() for c in row if c.strip()]
+        if len(cells) >= 2 and "@" in cells[1]:
+            out.setdefault(cells[0], []).extend(c for c in cells[1:] if "@" in c)
+    return out
+
+
+def _decoded(data: bytes) -> list[str]:
+    out = []
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            out.append(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return out
+
+
+def _no_password(url: str) -> str:
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import tempfile
+from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 from ..dataset import (
@@ -34,6 +36,7 @@ from .checklists import (
     of_organization,
     shown,
 )
+from .digest import digest_of, message
 from .forked import beside
 from .marks import Attached, attach
 from .report import write_report
@@ -122,6 +125,24 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
         _write_one(path, fmt, name, rows, w, remind)
         written.append(path)
     return written
+
+
+def digest_mails(out_dir: Path, span: Horizon, sender: str, recipients: dict[str, list[str]], base_url: str = "",
+                 org: str | None = None, lang: str = DEFAULT) -> dict[str, EmailMessage]:
+    """The morning mail of each organisation (or of `org`) that has something overdue, due this week or new
+    since yesterday, addressed to its `recipients`."""
+    w = words(lang)
+    snapshot = read_snapshot(out_dir)
+    lists = checklists_of(snapshot, span).lists
+    since = (span.today - timedelta(days=1)).isoformat()
+    fresh = {c.source for c in snapshot.changes if c.run >= since and c.change in ("new", "changed")}
+    orgs = [org] if org is not None else [name for name in lists if name not in WHOLE]
+    mails = {}
+    for name in orgs:
+        digest = digest_of(w.sheet(name) if name in NAMED else name, lists.get(name, []), span, fresh)
+        if not digest.is_empty():
+            mails[name] = message(digest, w, span.today, sender, recipients.get(name, []), base_url)
+    return mails
 
 
 def checklists_of(snapshot: Snapshot, span: Horizon) -> Attached:

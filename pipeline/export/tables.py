@@ -16,6 +16,7 @@ from ..dataset import (
     RECORDS,
     TABLES,
     Cell,
+    ChangeRecord,
     FileMarks,
     Link,
     Mark,
@@ -97,8 +98,8 @@ def _file_marks(marks: FileMarks) -> Row:
 
 
 def read_snapshot(out_dir: Path) -> Snapshot:
-    """The dataset an output folder holds (notices.db) as records again, without texts and history: what
-    `notices export` works on."""
+    """The dataset an output folder holds (notices.db) as records again, with what each run changed but
+    without texts and the runs: what `notices export` and `notices digest` work on."""
     con = sqlite3.connect(f"file:{out_dir / 'notices.db'}?mode=ro", uri=True)
     try:
         rows: dict[str, list[dict[str, Any]]] = {}
@@ -107,6 +108,7 @@ def read_snapshot(out_dir: Path) -> Snapshot:
             columns = [d[0] for d in cursor.description]
             rows[name] = [dict(zip(columns, values)) for values in cursor]
         marks = _marks(con)
+        changes = [ChangeRecord.of_row(tuple(row)) for row in con.execute("SELECT run, source, change, detail FROM changes")]
     finally:
         con.close()
     records: dict[str, list[Any]] = {name: [record_of(RECORDS[name], row) for row in rows[name]] for name in TABLES}
@@ -114,7 +116,7 @@ def read_snapshot(out_dir: Path) -> Snapshot:
     files = {str(d["source"]): record_of(FileMarks, d) for d in documents}
     links = {str(d["source"]): record_of(Link, d) for d in documents}
     return Snapshot(records["documents"], records["requirements"], records["progress"], records["errors"], files,
-                    {}, [], [], links, {m.key: m for m in marks})
+                    {}, [], changes, links, {m.key: m for m in marks})
 
 
 def _marks(con: sqlite3.Connection) -> list[Mark]:
