@@ -271,6 +271,7 @@ class Requirement:
     flags: tuple[str, ...] = ()
     subject: str = ""  # the subject line an e-mail must carry (邮件主题为…)
     evidence: str = ""  # `text` as the notice writes it (its numerals, punctuation and spacing)
+    task: str = ""  # the duty in a few words, its verb with its object (报送学习计划): the checklists' 事项
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,6 +186,8 @@ class VerbRules:
     not_modals: tuple[str, ...]
     links: tuple[str, ...]
     actions: tuple[str, ...]
+    object_markers: tuple[str, ...] = ()  # 将, 把: the duty's object follows (extract/task.py)
+    manners: tuple[str, ...] = ()  # 认真, 按时…: words of how, not what, taken from a duty's object
 
 
 @dataclass(frozen=True, slots=True)

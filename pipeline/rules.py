@@ -289,7 +289,9 @@ def _verbs(check: _Checker) -> VerbRules:
         facts=check.words("facts"),
         not_modals=check.words("not_modals"),
         links=check.words("links"),
-        actions=check.words("actions"))
+        actions=check.words("actions"),
+        object_markers=check.words("object_markers"),
+        manners=check.words("manners"))
 
 
 def _progress(check: _Checker) -> ProgressRules:

@@ -61,7 +61,7 @@ def test_digest_sent_through_smtp(output: Path, tmp_path: Path, capsys: pytest.C
     assert branch.is_multipart() and branch.get_content_type() == "multipart/alternative"
     text = branch.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     overdue, week = text.split("本周到期")[0], text.split("本周到期")[1].split("昨日以来")[0]
-    assert "2017-06-26 报送机关党委" in overdue and "2017-06-30 报送机关党委" in week
+    assert "2017-06-26 报送机关党委" in overdue and "2017-06-30 报送学习计划" in week
     assert "https://notices.example.cn/output/report/notices/" in text
     assert "<table" in branch.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert mails["jgdw@example.cn, sj@example.cn"]["From"] == "notices@example.cn"

@@ -213,3 +213,14 @@ def test_export_no_current_row_from_a_notice_no_longer_in_force(samples_output: 
     lists = checklists_of(snapshot, horizon(date(2026, 12, 7), 12, ((1, 15), (7, 10)), past_days=30)).lists
     current = [i for i in lists.get(ALL, []) if i.req_id.rsplit("-", 1)[0] in ended]
     assert current == [] and lists[PAST]
+
+
+def test_export_every_task_says_what_to_do(samples_output: Path) -> None:
+    """No 事项 shorter than four characters on the samples, current or past (issue 18): a verb with its
+    object, never a bare verb."""
+    from pipeline.export import checklists_of
+    from pipeline.export.checklists import every_item
+    from pipeline.export.tables import read_snapshot
+    lists = checklists_of(read_snapshot(samples_output), horizon(date(2026, 12, 7), 12, ((1, 15), (7, 10)), 30)).lists
+    short = sorted({i.what for i in every_item(lists) if len(i.what) < 4})
+    assert short == []

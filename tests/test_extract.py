@@ -361,3 +361,27 @@ def test_year_of_a_title_with_a_span_of_years_is_the_first(tmp_path: Path, rules
                     encoding="utf-8")
     rows = process_file(path, path.name, rules, tagger).requirements
     assert [(r.kind.value, r.due_date) for r in rows] == [("deadline", date(2017, 11, 20))]
+
+
+@pytest.mark.parametrize("text, action, recipient, task", [
+    # the object before the verb, once the subject, the manner and the date are taken away
+    ("各党支部要结合本支部前期学习情况,认真制订学习计划于6月30日前报送机关党委,按时保质组织好集中学习", "报送", "机关党委",
+     "报送学习计划"),
+    # the object after 将
+    ("各党支部需于5月20日上午10时前将电子版申报书提交至学院党委邮箱jxdw@dlut.edu.cn", "提交", "学院党委", "提交电子版申报书"),
+    ("请各单位于4月8日17:00前将申报表报送党委组织部", "报送", "党委组织部", "报送申报表"),
+    ("年度总结(不超过3000字)报送机关党委,电子版发送至x@y.cn", "报送", "机关党委", "报送年度总结(不超过3000字)"),
+    # the object after the verb: the clause from the verb
+    ("全年撰写学习体会不少于3篇", "撰写", "", "撰写学习体会不少于3篇"),
+    # a unit is no object; a bare verb takes what stands before it
+    ("各支部于3月31日前申报", "申报", "", "各支部申报"),
+    # brackets never left open or closed alone
+    ("认真学习《关于新时代加强和改进思想政治工作的意见》《关于加强和改进新时代党的建设工作的若干意见和实施办法》", "学习",
+     "", "学习《关于新时代加强和改进思想政治工作的意见》"),
+    ("学习计划》于6月30日前报送", "报送", "", "报送学习计划"),
+])
+def test_extract_task_is_a_verb_with_its_object(rules: Rules, text: str, action: str, recipient: str,
+                                                task: str) -> None:
+    from pipeline.extract.task import task_of
+    got = task_of(text, action, recipient, rules)
+    assert got == task and len(got) >= 4

@@ -116,15 +116,16 @@ def test_postgres_keeps_the_staff_marks(tmp_path: Path, pg_url: str, capsys: pyt
     """Marks set with `notices done --db` and in a checklist CSV are kept in the database and survive runs."""
     import csv
     inbox, out = _inbox(tmp_path / "inbox"), tmp_path / "pg"
-    assert _run(inbox, out, "--db", pg_url) == 3
+    in_force = ("--today", "2017-06-20")  # the 2017 seed notice in force: its rows are current
+    assert _run(inbox, out, "--db", pg_url, *in_force) == 3
     path = out / "checklists" / "机关党支部.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
-    assert main(["done", "-o", str(out), "--db", pg_url, "--today", TODAY, "--assignee", "王五", rows[0]["键"]]) == 0
+    assert main(["done", "-o", str(out), "--db", pg_url, *in_force, "--assignee", "王五", rows[0]["键"]]) == 0
     table = [list(rows[0])] + [list(r.values()) for r in csv.DictReader(path.open(encoding="utf-8-sig"))]
     table[2][table[0].index("状态")] = "在办"
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(table)
-    assert _run(inbox, out, "--db", pg_url, "--full") == 3
+    assert _run(inbox, out, "--db", pg_url, "--full", *in_force) == 3
     marked = {r["键"]: r for r in csv.DictReader(path.open(encoding="utf-8-sig"))}
     assert (marked[rows[0]["键"]]["状态"], marked[rows[0]["键"]]["承办人"]) == ("已办", "王五")
     assert marked[rows[1]["键"]]["状态"] == "在办"

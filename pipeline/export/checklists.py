@@ -307,7 +307,10 @@ def _clock(moment: time | None) -> str:
 
 
 def _what(req: Requirement) -> str:
-    """The duty in a few words: from its verb to the end of that clause (报送机关党委)."""
+    """The duty in a few words: its task (extract/task.py), else, for a row stored before tasks were, from
+    its verb to the end of that clause."""
+    if req.task:
+        return req.task
     at = req.text.find(req.action) if req.action else -1
     if at < 0:
         return req.text[:WHAT_MAX]

@@ -19,6 +19,7 @@ from . import parties
 from .binding import asks, is_idle_month, without_programme
 from .clauses import reading_clauses
 from .quantities import Quantity, find_per_markers, find_quantities
+from .task import task_of
 
 MAX_ROW = 200  # a row quotes its clause; the scorer stops matching at 300 characters
 DATED = (TimeKind.deadline, TimeKind.date, TimeKind.datetime)
@@ -370,7 +371,8 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, tuple[i
                    page=clause.page if ctx.doc.pages else None,
                    char_start=clause.char_start + start, char_end=clause.char_start + end,
                    evidence=as_evidence(ctx.doc, clause.char_start + sentence[0], clause.char_start + sentence[1],
-                                        rules))
+                                        rules),
+                   task=task_of(text[start:end], action, recipient, rules))
 
 
 def _emails(text: str, rules: Rules) -> tuple[str, ...]:
