@@ -266,3 +266,27 @@ def test_watch_picks_up_a_file_copied_in_slowly(inbox: Path, tmp_path: Path) -> 
     assert code == 0
     rows = [r for r in _rows(out, "requirements") if r["source"] == "003_790835e522af9ef0.txt"]
     assert any(r["due_date"] == "2022-04-01" and r["due_time"] == "17:00" for r in rows), "read whole, not half-copied"
+
+
+def test_incremental_postponement_moves_the_date_it_amends(inbox: Path, tmp_path: Path) -> None:
+    """A 补充通知 that moves a deadline (issue 18): the duty shows the new date, the old one as 原定日期 (struck
+    in the workbook), both notices, and keeps its key; the later notice's own row is not listed twice."""
+    out = tmp_path / "out"
+    run(inbox, out, today=date(2022, 3, 21))
+    path = out / "checklists" / "分党委.csv"
+    before = {r["键"]: r for r in csv.DictReader(path.open(encoding="utf-8-sig")) if r["截止日期"] == "2022-04-01"}
+    (inbox / "supplement.txt").write_text(
+        "关于开展2022年基层党组织活动方案立项工作的补充通知\n\n各分党委（直属党总支）：\n\n"
+        "材料报送时间延至4月8日17:00前。\n\n中共东北大学委员会组织部\n\n2022年3月20日\n", encoding="utf-8")
+    run(inbox, out, today=date(2022, 3, 21))
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    [moved] = [r for r in rows if r["键"] in before]
+    assert (moved["截止日期"], moved["时间"], moved["原定日期"]) == ("2022-04-08", "17:00", "2022-04-01")
+    assert "变更依据：关于开展2022年基层党组织活动方案立项工作的补充通知" in moved["来源"]
+    assert "日期已变更" in moved["提示"] and not any("延至" in r["依据"] for r in rows)
+    from openpyxl import load_workbook
+    sheet = load_workbook(out / "checklists.xlsx")["分党委"]
+    header = [c.value for c in sheet[1]]
+    cell = next(r[header.index("原定日期")] for r in sheet.iter_rows(min_row=2) if r[header.index("键")].value
+                in before)
+    assert cell.font.strike and cell.value.date() == date(2022, 4, 1)

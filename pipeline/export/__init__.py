@@ -23,6 +23,7 @@ from ..dataset import (
     tables_of,
 )
 from ..names import file_stems
+from .amend import amend
 from .calendar import REMIND_DAYS, write_ics
 from .checklists import (
     COLUMNS,
@@ -154,7 +155,9 @@ def checklists_of(snapshot: Snapshot, span: Horizon) -> Attached:
                     if r.doc_id not in hidden and not snapshot.file_marks(r.source).withdrawn]
     progress = [p for p in snapshot.progress if p.doc_id not in hidden and not snapshot.file_marks(p.source).withdrawn]
     notices = {d.doc_id: notice_of(d) for d in snapshot.documents}
-    return attach(checklists(requirements, progress, span, notices), snapshot.staff_marks)
+    requirements, amendments = amend(snapshot, requirements)
+    moved = {req_id: (a.was, a.notice) for req_id, a in amendments.items()}
+    return attach(checklists(requirements, progress, span, notices, moved), snapshot.staff_marks)
 
 
 def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:

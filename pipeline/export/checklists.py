@@ -26,7 +26,7 @@ from .words import Words
 
 # The checklist's columns, those staff use first first (their words: labels.yaml).
 COLUMNS = ("due_date", "what", "status", "assignee", "done_on", "note", "due_time", "how_much", "to_whom", "how",
-           "audience", "notice", "evidence", "section", "page", "kind", "per", "recurrence", "window", "flags",
+           "audience", "notice", "was", "evidence", "section", "page", "kind", "per", "recurrence", "window", "flags",
            "overdue", "source", "req_id", "key")
 MARK_COLUMNS = ("status", "assignee", "done_on", "note")  # what staff write; kept from run to run by `key`
 ALL = "all"  # the sheet and file that hold every organisation's rows
@@ -101,6 +101,8 @@ class Item:
     key: str = ""  # the obligation's stable key (_Keys), which the staff marks are kept against
     organization: str = ""  # set on the ALL list only; each organisation's own list is under its name
     valid_until: date | None = None  # the end of its notice's validity: an undated row is past after it
+    was: date | None = None  # the date a later notice moved it from (amend.py): 原定日期, struck
+    amended_by: str = ""  # that later notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +128,16 @@ _SHOWN: dict[str, Callable[[Item, Words], object]] = {
     "flags": lambda i, w: w.flags(i.flags),
     "overdue": lambda i, w: w.overdue(i.overdue),
     "organization": lambda i, w: w.sheet(i.organization) if i.organization == UNASSIGNED else i.organization,
+    "notice": lambda i, w: f"{i.notice}；{w.column('amended_by')}：{i.amended_by}" if i.amended_by else i.notice,
 }
 
 
 def checklists(requirements: list[Requirement], progress: list[ProgressItem], span: Horizon,
-               notices: Mapping[str, Notice] | None = None) -> dict[str, list[Item]]:
+               notices: Mapping[str, Notice] | None = None,
+               moved: Mapping[str, tuple[date, str]] | None = None) -> dict[str, list[Item]]:
     """Items by organisation (sorted by date, undated last) and the same items under ALL; `notices` gives
-    each doc_id's notice (notice_of), for the items' keys and the notice's name."""
+    each doc_id's notice (notice_of), for the items' keys and the notice's name; `moved`, by req_id, the date
+    a later notice moved a duty from and that notice's title (amend.py)."""
     by_org: dict[str, list[Item]] = {}
     notices = notices or {}
     keys = _Keys(notices)
@@ -142,8 +147,9 @@ def checklists(requirements: list[Requirement], progress: list[ProgressItem], sp
     for req in requirements:
         notice = notices.get(req.doc_id) or Notice(req.doc_id, req.source)
         how = _how(req) or channels.get((req.doc_id, req.evidence), "")
+        was, by = (moved or {}).get(req.req_id, (None, ""))
         for item, occurrence in _items_of(req, span, notice, how):
-            item = replace(item, key=keys.key(req.doc_id, req.text, occurrence))
+            item = replace(item, key=keys.key(req.doc_id, req.text, occurrence), was=was, amended_by=by)
             by_org.setdefault(req.organization or UNASSIGNED, []).append(item)
     for p in progress:
         if p.status is not ProgressStatus.done:

@@ -18,13 +18,13 @@ from .words import Words, status_ids
 WIDTHS = {"due_date": 11, "what": 26, "status": 7, "assignee": 9, "done_on": 11, "note": 18, "due_time": 6,
           "how_much": 12, "to_whom": 14, "how": 24, "audience": 12, "notice": 30, "evidence": 50, "section": 24,
           "page": 5, "kind": 7, "per": 7, "recurrence": 20, "window": 20, "flags": 10, "overdue": 6, "source": 24,
-          "req_id": 20, "key": 14, "organization": 16, "text": 50, "updated": 19, "origin": 22}
+          "req_id": 20, "key": 14, "organization": 16, "text": 50, "updated": 19, "origin": 22, "was": 11}
 WRAPPED = ("what", "note", "to_whom", "how", "notice", "evidence", "section", "text")  # long text wraps in print
 PRINTED = 12  # the columns printed, fitted to the width of an A4 page: 截止日期 … 来源 (not the clause itself)
 REMOVED = "removed"  # the sheet of marks whose obligation is gone
 REMOVED_COLUMNS = ("organization", "due_date", "what", "text", "source", "status", "assignee", "done_on", "note",
                    "updated", "origin", "key")
-DATE_COLUMNS = ("due_date", "done_on")
+DATE_COLUMNS = ("due_date", "done_on", "was")
 OVERDUE_FILL = "FFC7CE"  # Excel's light red
 A4 = 9  # Excel's paper size code
 LINE_POINTS = 15  # the height of a line of 11-point text
@@ -48,7 +48,8 @@ def write_xlsx(path: Path, lists: dict[str, list[Item]], w: Words, removed: Sequ
                   "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
                   "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
                   "top": book.add_format({"valign": "top"}),
-                  "overdue": book.add_format({"bg_color": f"#{OVERDUE_FILL}"})}
+                  "overdue": book.add_format({"bg_color": f"#{OVERDUE_FILL}"}),
+                  "struck": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top", "font_strikeout": True})}
         for title, org in zip(titles, orgs):
             columns = (("organization",) if org in WHOLE else ()) + COLUMNS
             _fill(book.add_worksheet(title), columns, lists.get(org, []), w, styles)
@@ -59,7 +60,8 @@ def write_xlsx(path: Path, lists: dict[str, list[Item]], w: Words, removed: Sequ
 
 def _fill(sheet, columns: tuple[str, ...], rows: list[Item], w: Words, styles: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     wrapped = [(c, WIDTHS[column]) for c, column in enumerate(columns[:_printed(columns)]) if column in WRAPPED]
-    for r, values in enumerate(_cells(sheet, (shown(i, columns, w) for i in rows), styles["date"]), start=1):
+    dates = [styles["struck"] if c == "was" else styles["date"] for c in columns]
+    for r, values in enumerate(_cells(sheet, (shown(i, columns, w) for i in rows), dates), start=1):
         lines = max((_lines(values[c], width) for c, width in wrapped), default=1)
         if lines > 1:  # Excel and LibreOffice keep a row one line high unless told: the printed text would be cut
             sheet.set_row(r, LINE_POINTS * lines)
@@ -76,7 +78,7 @@ def _fill(sheet, columns: tuple[str, ...], rows: list[Item], w: Words, styles: d
 
 def _fill_removed(sheet, marks: Sequence[Mark], w: Words, styles: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     rows = (tuple(w.status(m.status) if c == "status" else getattr(m, c) for c in REMOVED_COLUMNS) for m in marks)
-    for _ in _cells(sheet, rows, styles["date"]):
+    for _ in _cells(sheet, rows, [styles["date"]] * len(REMOVED_COLUMNS)):
         pass
     _layout(sheet, REMOVED_COLUMNS, len(marks), w, styles)
 
@@ -86,7 +88,8 @@ def _layout(sheet, columns: tuple[str, ...], rows: int, w: Words, styles: dict[s
     fitted to the page's width with the header on every page."""
     sheet.write_row(0, 0, [w.column(c) for c in columns], styles["head"])
     for c, column in enumerate(columns):
-        style = styles["date"] if column in DATE_COLUMNS else styles["wrap"] if column in WRAPPED else styles["top"]
+        style = (styles["struck"] if column == "was" else styles["date"] if column in DATE_COLUMNS
+                 else styles["wrap"] if column in WRAPPED else styles["top"])
         sheet.set_column(c, c, WIDTHS.get(column, 14), style)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, rows, len(columns) - 1)
@@ -112,8 +115,9 @@ def _lines(value: object, width: int) -> int:
     return min(MAX_LINES, math.ceil(wide / max(width - 1, 1)))
 
 
-def _cells(sheet, rows: Iterable[tuple[Any, ...]], date_style) -> Iterator[tuple[Any, ...]]:  # type: ignore[no-untyped-def]
-    """Write every cell of `rows` (values in the order of the columns), dates as Excel dates, and give each
+def _cells(sheet, rows: Iterable[tuple[Any, ...]], date_styles: list[Any]) -> Iterator[tuple[Any, ...]]:  # type: ignore[no-untyped-def]
+    """Write every cell of `rows` (values in the order of the columns), dates as Excel dates (in the format of
+    their column, `date_styles`), and give each
     row back once written; the hottest loop of a large export (over half a million cells at 1,000 notices),
     so the writers are looked up once and a day converted once."""
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
@@ -128,7 +132,7 @@ def _cells(sheet, rows: Iterable[tuple[Any, ...]], date_style) -> Iterator[tuple
                 moment = days.get(value)
                 if moment is None:
                     moment = days[value] = datetime.combine(value, time())
-                write_datetime(r, c, moment, date_style)
+                write_datetime(r, c, moment, date_styles[c])
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 write_number(r, c, value)
             else:
