@@ -290,3 +290,15 @@ def test_incremental_postponement_moves_the_date_it_amends(inbox: Path, tmp_path
     cell = next(r[header.index("原定日期")] for r in sheet.iter_rows(min_row=2) if r[header.index("键")].value
                 in before)
     assert cell.font.strike and cell.value.date() == date(2022, 4, 1)
+
+
+def test_incremental_removed_notice_open_duties_shown_as_withdrawn(inbox: Path, tmp_path: Path) -> None:
+    """A notice whose file leaves the inbox (issue 18): its open dated duties stay in the lists, marked, not
+    dropped silently; its recurring ones repeat no more."""
+    out = tmp_path / "out"
+    run(inbox, out, today=date(2022, 3, 21))
+    (inbox / "003_790835e522af9ef0.txt").unlink()
+    run(inbox, out, today=date(2022, 3, 21))
+    rows = list(csv.DictReader((out / "checklists" / "分党委.csv").open(encoding="utf-8-sig")))
+    deadline = next(r for r in rows if r["截止日期"] == "2022-04-01")
+    assert "通知文件已移出收件箱" in deadline["提示"]

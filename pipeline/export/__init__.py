@@ -6,7 +6,8 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from .checklists import (
     NAMED,
     UNASSIGNED,
     WHOLE,
+    WITHDRAWN,
     Horizon,
     Item,
     checklists,
@@ -149,15 +151,25 @@ def digest_mails(out_dir: Path, span: Horizon, sender: str, recipients: dict[str
 def checklists_of(snapshot: Snapshot, span: Horizon) -> Attached:
     """Checklists of the live records (not withdrawn, and each notice once however many renditions), with
     the staff marks on their rows."""
-    hidden = {d.doc_id for d in snapshot.documents
-              if snapshot.link(d.source).same_as or snapshot.file_marks(d.source).withdrawn}
-    requirements = [r for r in snapshot.requirements
-                    if r.doc_id not in hidden and not snapshot.file_marks(r.source).withdrawn]
-    progress = [p for p in snapshot.progress if p.doc_id not in hidden and not snapshot.file_marks(p.source).withdrawn]
-    notices = {d.doc_id: notice_of(d) for d in snapshot.documents}
+    hidden = {d.doc_id for d in snapshot.documents if snapshot.link(d.source).same_as}
+    withdrawn = {d.doc_id: date.fromisoformat(snapshot.file_marks(d.source).withdrawn) for d in snapshot.documents
+                 if snapshot.file_marks(d.source).withdrawn}
+    # A notice whose file left the inbox: its open duties stay, marked, and repeat no more (valid until then).
+    requirements = [replace(r, flags=(*r.flags, WITHDRAWN)) if r.doc_id in withdrawn else r
+                    for r in snapshot.requirements if r.doc_id not in hidden]
+    progress = [p for p in snapshot.progress if p.doc_id not in hidden and p.doc_id not in withdrawn]
+    notices = {d.doc_id: notice_of(replace(d, valid_until=_ended(d.valid_until, withdrawn.get(d.doc_id))))
+               for d in snapshot.documents}
     requirements, amendments = amend(snapshot, requirements)
     moved = {req_id: (a.was, a.notice) for req_id, a in amendments.items()}
     return attach(checklists(requirements, progress, span, notices, moved), snapshot.staff_marks)
+
+
+def _ended(valid_until: date | None, withdrawn: date | None) -> date | None:
+    """The end of a notice's validity, at the latest the day its file left the inbox."""
+    if withdrawn is None:
+        return valid_until
+    return withdrawn if valid_until is None else min(valid_until, withdrawn)
 
 
 def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:

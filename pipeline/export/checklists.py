@@ -33,7 +33,8 @@ ALL = "all"  # the sheet and file that hold every organisation's rows
 UNASSIGNED = "unassigned"  # rows of notices that name no organisation and no addressee
 PAST = "past"  # the sheet of rows long past (Horizon.past): history, out of the lists people work from
 WHOLE = (ALL, PAST)  # lists of every organisation (with the organisation's column), not one organisation's
-NAMED = (ALL, UNASSIGNED, PAST)  # lists named in words (words.sheet), not by an organisation's name
+NAMED = (ALL, UNASSIGNED, PAST)
+WITHDRAWN = "withdrawn"  # the flag of a row whose notice's file left the inbox  # lists named in words (words.sheet), not by an organisation's name
 PERIOD_MONTHS = {Per.month: 1, Per.quarter: 3, Per.half_year: 6, Per.year: 12}
 MAX_OCCURRENCES = 400  # a daily rule over a year, with room
 # The shortest gap between two dates of a rule with this period (a monthly rule: at least 28 days).
