@@ -1,10 +1,13 @@
 """Organisation names as the dataset reports them: canonical names, the issuer, the issuer's own units."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .rule_groups import Entity
 from .rules import Rules
+
+GREETING = ("好", "您好")  # 各位合伙人好: the addressee line's greeting, no name
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +68,14 @@ def _unprefixed(text: str, rules: Rules) -> list[str]:
         if text.startswith(prefix) and len(text) > len(prefix):
             out.append(text[len(prefix):])
     return out
+
+
+
+def is_people(name: str, rules: Rules) -> bool:
+    """People, not a unit (全校师生, 各位参赛团队, 全体党员), or a greeting (各位合伙人好): what a duty binds,
+    never who acts for it (SPEC organization)."""
+    core = re.sub(r"[（(][^（()）]*[)）]$", "", name).strip()
+    if core.endswith(GREETING):
+        return True
+    words = rules.roles.people + tuple(n for e in rules.roles.entities for n in (e.name, *e.aliases))
+    return core.endswith(words) and not core.endswith(tuple(rules.organizations.heads))

@@ -105,6 +105,7 @@ class OrganizationRules:
 class RoleRules:
     """roles.yaml: the people a quota or duty binds (党员, 教师...)."""
     entities: tuple[Entity, ...]
+    people: tuple[str, ...] = ()  # words that end a name of people, not of a unit (师生, 团队)
 
 
 @dataclass(frozen=True, slots=True)

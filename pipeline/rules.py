@@ -197,7 +197,8 @@ def _build(directory: Path, data: dict[str, object], problems: list[str]) -> Rul
     statuses = StatusRules(entries=read("statuses.yaml").terms("statuses", "status", STATUSES))
     numerals = _numerals(read("numerals.yaml"))
     organizations = _organizations(read("organizations.yaml"))
-    roles = RoleRules(entities=read("roles.yaml").entities("roles"))
+    check = read("roles.yaml")
+    roles = RoleRules(entities=check.entities("roles"), people=check.words("people"))
     check = read("boilerplate.yaml")
     boilerplate = BoilerplateRules(lines=check.patterns("lines"), inline=check.patterns("inline"))
     # patterns.yaml's relations are read after verbs.yaml, as they always were: problems keep their

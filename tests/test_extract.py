@@ -385,3 +385,10 @@ def test_extract_task_is_a_verb_with_its_object(rules: Rules, text: str, action:
     from pipeline.extract.task import task_of
     got = task_of(text, action, recipient, rules)
     assert got == task and len(got) >= 4
+
+
+def test_extract_people_are_bound_and_never_the_organisation(rules: Rules, tagger: Tagger) -> None:
+    """SPEC organization is a unit (issue 18): a notice addressed to 全校师生 binds them (audience) and leaves
+    the unit unknown, not named after people."""
+    rows = rows_of("请于6月30日前提交报名表。", date(2024, 6, 1), rules, tagger, addressee="全校师生")
+    assert [(r.organization, r.audience) for r in rows] == [("", "全校师生")]

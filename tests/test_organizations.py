@@ -37,3 +37,12 @@ def test_organizations_in_notice(rules: Rules, issuer: str, name: str, expected:
 ])
 def test_organizations_canonical(rules: Rules, written: str, expected: str) -> None:
     assert canonical(written, rules) == expected
+
+
+@pytest.mark.parametrize("name, people", [
+    ("全校师生", True), ("各位参赛团队", True), ("各位合伙人好", True), ("全体党员", True),
+    ("机关党支部", False), ("学生工作部", False), ("各OCC、COCC", False), ("参赛高校", False), ("地理科学学院(代章)", False),
+])
+def test_organizations_people_are_no_unit(rules: Rules, name: str, people: bool) -> None:
+    from pipeline.organizations import is_people
+    assert is_people(name, rules) is people

@@ -11,7 +11,7 @@ from functools import partial
 from ..model import Clause, Comparator, Document, Per, ReqKind, Requirement, TimeKind, TimeValue
 from ..nlp import Mention, Tagger
 from ..normalize import as_evidence
-from ..organizations import Issuer, in_notice
+from ..organizations import Issuer, in_notice, is_people
 from ..rules import Rules
 from ..timex import resolve
 from ..timex.dates import day_or_none as _day
@@ -353,6 +353,9 @@ def _finish(row: Requirement, clause: Clause, span: tuple[int, int, int, tuple[i
     organization = (parties.actor(text, start, end, mentions, rules)
                     or parties.actor(text, 0, start, mentions, rules) or fallback)
     audience = parties.audience(text, start, end, mentions, rules)
+    if is_people(organization, rules):  # people act for no one: they are bound, the addressee's unit acts
+        audience = audience or organization
+        organization = "" if is_people(fallback, rules) else fallback
     dated = row.kind in (ReqKind.deadline, ReqKind.event, ReqKind.window, ReqKind.submission)
     recipient = parties.recipient(text, start, end, mentions, rules) or (
         parties.recipient(text, 0, len(text), mentions, rules) if dated else "")
