@@ -13,6 +13,7 @@ from pipeline.cli import main
 from pipeline.dataset import record_of
 from pipeline.export.checklists import ALL, PAST, Horizon, checklists, horizon
 from pipeline.model import ProgressItem, Requirement
+from pipeline.rules import Rules
 
 from .conftest import SAMPLES
 
@@ -224,3 +225,14 @@ def test_export_every_task_says_what_to_do(samples_output: Path) -> None:
     lists = checklists_of(read_snapshot(samples_output), horizon(date(2026, 12, 7), 12, ((1, 15), (7, 10)), 30)).lists
     short = sorted({i.what for i in every_item(lists) if len(i.what) < 4})
     assert short == []
+
+
+def test_export_no_checklist_named_after_people(samples_output: Path, rules: Rules) -> None:
+    """Checklists for units only (issue 18, SPEC organization): no list is named after a role or people."""
+    from pipeline.export import checklists_of
+    from pipeline.export.checklists import every_item
+    from pipeline.export.tables import read_snapshot
+    from pipeline.organizations import is_people
+    lists = checklists_of(read_snapshot(samples_output), horizon(date(2026, 12, 7), 12, ((1, 15), (7, 10)), 30)).lists
+    names = {i.organization for i in every_item(lists)}
+    assert names and not [n for n in names if is_people(n, rules)]

@@ -62,7 +62,9 @@ def write_report(folder: Path, snapshot: Snapshot, lists: dict[str, list[Item]],
     try:
         (tmp / "notices").mkdir()
         # Streamed to the file: a large run's index is megabytes, and its pieces would all be held at once.
-        env.get_template("index.html").stream(css=css, w=w, **_index(documents, by_doc, progress, lists, span, w)).dump(
+        fresh = _fresh(snapshot)
+        env.get_template("index.html").stream(css=css, w=w, **_index(documents, by_doc, progress, lists, span, w,
+                                                                    fresh)).dump(
             str(tmp / "index.html"), encoding="utf-8")
         page = env.get_template("notice.html")
         for doc in documents:
@@ -105,27 +107,34 @@ def _by_source(records: list[R]) -> dict[str, list[R]]:
     return out
 
 
+def _fresh(snapshot: Snapshot) -> set[str]:
+    """The files the last run read new or changed: their rows are new since the run before."""
+    last = max((c.run for c in snapshot.changes), default="")
+    return {c.source for c in snapshot.changes if c.run == last and c.change in ("new", "changed")}
+
+
 def _index(documents: list[Row], requirements: dict[str, list[Requirement]], progress: dict[str, list[ProgressItem]],
-           lists: dict[str, list[Item]], span: Horizon, w: Words) -> dict[str, Any]:
+           lists: dict[str, list[Item]], span: Horizon, w: Words, fresh: set[str]) -> dict[str, Any]:
     soon = [r for _, r in upcoming(lists.get(ALL, []), span.today)]
     return {
         "run": {"today": span.today, "until": span.until, "files": len(documents),
                 "requirements": sum(len(v) for v in requirements.values()),
                 "progress": sum(len(v) for v in progress.values())},
-        "next": [_linked(r, w) for r in soon[:NEXT_LIMIT] if r.status != "done"],
+        "next": [_linked(r, w, fresh) for r in soon[:NEXT_LIMIT] if r.status != "done"],
         "orgs": [{"name": w.sheet(name) if name in NAMED else name, "whole": name == ALL,
-                  "rows": [_linked(r, w) for r in rows]} for name, rows in lists.items() if name != PAST],
+                  "rows": [_linked(r, w, fresh) for r in rows]} for name, rows in lists.items() if name != PAST],
         "statuses": [w.status(s) for s in status_ids()],
         "documents": _listed(documents, requirements, progress),
         "progress": [_progress(d, progress[str(d["source"])]) for d in documents if str(d["source"]) in progress],
     }
 
 
-def _linked(item: Item, w: Words) -> dict[str, object]:
+def _linked(item: Item, w: Words, fresh: set[str]) -> dict[str, object]:
     doc_id = item.req_id.rsplit("-", 1)[0]
     anchor = f"#row-{item.req_id}" if "-p" not in item.req_id[len(doc_id):] else ""
     cells = {c: as_text(v) for c, v in zip(SHOWN, shown(item, SHOWN, w))}  # type: ignore[arg-type]
-    return {**cells, "done": item.status == "done", "link": f"notices/{doc_id}.html{anchor}"}
+    return {**cells, "done": item.status == "done", "new": item.source in fresh,
+            "link": f"notices/{doc_id}.html{anchor}"}
 
 
 def _plain(row: Row) -> dict[str, str]:
