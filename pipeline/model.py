@@ -147,6 +147,7 @@ class RawDocument:
     pages: int | None = None
     sha256: str = ""
     attachments: tuple[str, ...] = ()  # names of files the notice attaches (附件), as listed
+    ocr_pages: int = 0  # pages read by OCR (a scan, an image)
 
 
 # --- normalised document -------------------------------------------------------------------
@@ -342,6 +343,7 @@ class FileResult:
     progress: tuple[ProgressItem, ...] = ()
     error: ErrorRecord | None = None
     text: str = ""  # the normalised text, for reports that quote it
+    ocr_pages: int = 0  # pages read by OCR, for the progress a run shows
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,14 +41,19 @@ class Progress:
     def __enter__(self) -> Self:
         return self
 
-    def update(self, source: str, done: int, total: int) -> None:
+    def update(self, source: str, done: int, total: int, ocr_pages: int = 0) -> None:
+        """After each file; a scan read by OCR (seconds a page, so the run slows down) is named."""
+        scan = f" (a scan: {ocr_pages} page{'s' if ocr_pages > 1 else ''} read by OCR)" if ocr_pages else ""
         if self.tty:
             if self.bar is None:
                 from tqdm import tqdm
                 self.bar = tqdm(total=total, file=self.stream, unit="file", dynamic_ncols=True)
-            self.bar.set_postfix_str(source[-40:], refresh=False)
+            self.bar.set_postfix_str(source[-40:] + scan, refresh=False)
             self.bar.update(1)
-        elif total and (done == total or done % max(1, total // PLAIN_STEPS) == 0):
+            return
+        if scan:
+            print(f"read {source}{scan}", file=self.stream, flush=True)
+        if total and (done == total or done % max(1, total // PLAIN_STEPS) == 0):
             print(f"processed {done}/{total} files", file=self.stream, flush=True)
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:

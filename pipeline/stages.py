@@ -96,7 +96,8 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     record = replace(_record(raw, doc.doc_id, replace(meta, as_of=as_of, issuer=issuer.name)), doc_type=doc_type,
                      error="" if doc_type.has_requirements() else NOT_A_NOTICE[doc_type],
                      valid_from=validity[0], valid_until=validity[1])
-    return FileResult(document=record, requirements=tuple(requirements), progress=tuple(items), text=doc.text)
+    return FileResult(document=record, requirements=tuple(requirements), progress=tuple(items), text=doc.text,
+                      ocr_pages=raw.ocr_pages)
 
 
 def _within(count: int, limit: int, name: str, source: str, what: str) -> None:

@@ -20,6 +20,8 @@ def test_cli_run_samples_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert out.out.startswith(f"{n} files: {n} ok, 0 failed;")
     # progress when not on a terminal: a line every tenth of the files and at the end
     assert out.err.splitlines()[-1] == f"processed {n}/{n} files"
+    # a scan read by OCR, seconds a page, is named as it is read (issue 18)
+    assert "read 003_790835e522af9ef0.scan.png (a scan: 1 page read by OCR)" in out.err.splitlines()
     for name in ("documents", "requirements", "progress", "errors"):
         assert (tmp_path / "out" / f"{name}.csv").exists() and (tmp_path / "out" / f"{name}.parquet").exists()
     assert (tmp_path / "out" / "notices.db").exists() and (tmp_path / "out" / "checklists.xlsx").exists()

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 
 def run(inbox: Path, out_dir: Path, options: RunOptions | None = None, rules: Rules | Path | None = None,
-        on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
+        on_file: Callable[[str, int, int, int], None] | None = None) -> RunSummary:
     """Process what is new or changed in the inbox and rewrite the outputs if anything changed. `rules` are
-    loaded rules or the folder to load them from (default: the project's); `on_file(source, done, total)`
+    loaded rules or the folder to load them from (default: the project's); `on_file(source, done, total, ocr_pages)`
     follows the files. Raises RuleError for broken rules, RunBusy when another run holds the output folder
     and `options.wait` is False, ServiceError when a named service (Dask, PostgreSQL) cannot be used."""
     from . import runner  # here, so that the options can be imported without the stages' models

@@ -32,7 +32,7 @@ WRITTEN = "checklist_files"  # the state's record of the checklist files as a ru
 
 
 def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: Rules | Path | None = None,
-        options: RunOptions | None = None, on_file: Callable[[str, int, int], None] | None = None) -> RunSummary:
+        options: RunOptions | None = None, on_file: Callable[[str, int, int, int], None] | None = None) -> RunSummary:
     """One run; `process(rules)` gives the function that turns batches of files into results; `rules`
     are loaded rules, or the folder to load them from (default: the project's)."""
     options = options or RunOptions()
@@ -57,7 +57,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
 
 
 def _process(plan: Plan, process: Process | None, state: Store, versions: str, started: datetime,
-             on_file: Callable[[str, int, int], None] | None) -> dict[str, str]:
+             on_file: Callable[[str, int, int, int], None] | None) -> dict[str, str]:
     """Process the planned files batch by batch; returns the reasons of the files that failed."""
     failed: dict[str, str] = {}
     if process is None:
@@ -74,7 +74,7 @@ def _process(plan: Plan, process: Process | None, state: Store, versions: str, s
             log.info("%s: %s, %d requirements, %d progress rows", r.document.source, r.document.status.value,
                      len(r.requirements), len(r.progress))
             if on_file is not None:
-                on_file(r.document.source, done, len(plan.process))
+                on_file(r.document.source, done, len(plan.process), r.ocr_pages)
     return failed
 
 

@@ -47,7 +47,7 @@ def read_image(path: Path, source: str) -> RawDocument:
                              "check that it shows a legible document, upright, at 150 dpi or more")
     blocks = [_on_frame(block, frame_of) for block in arrange(drop_running_lines(even_pages(drafts)))]
     return RawDocument(source=source, path=path, format=fmt, blocks=tuple(blocks), pages=frames,
-                       sha256=hashlib.sha256(data).hexdigest())
+                       sha256=hashlib.sha256(data).hexdigest(), ocr_pages=frames)
 
 
 def _verify(path: Path, source: str) -> Format:

@@ -45,7 +45,7 @@ def read_pdf(path: Path, source: str) -> RawDocument:
                              "check that the scan is legible and upright; ask for a text PDF or Word file")
     blocks = arrange(drop_running_lines([drafts[number] for number in sorted(drafts)]))
     return RawDocument(source=source, path=path, format=Format.pdf, blocks=tuple(blocks), pages=len(pages),
-                       sha256=hashlib.sha256(data).hexdigest())
+                       sha256=hashlib.sha256(data).hexdigest(), ocr_pages=len(scanned))
 
 
 def _ocr_pages(data: bytes, source: str, numbers: list[int], scan_only: bool) -> dict[int, PageDraft]:
