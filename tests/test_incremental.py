@@ -302,3 +302,29 @@ def test_incremental_removed_notice_open_duties_shown_as_withdrawn(inbox: Path, 
     rows = list(csv.DictReader((out / "checklists" / "分党委.csv").open(encoding="utf-8-sig")))
     deadline = next(r for r in rows if r["截止日期"] == "2022-04-01")
     assert "通知文件已移出收件箱" in deadline["提示"]
+
+
+def test_incremental_run_killed_before_recording_itself_keeps_its_history(inbox: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: a run killed after it stored its files but before it recorded itself used to lose their
+    history (the next run: 0 new, and changes.csv never listed them). Each batch now stores what it changed
+    with its rows, and the next run records the killed one, unfinished."""
+    from pipeline.engine.state import State
+    out = tmp_path / "out"
+    killed = State.record_run
+
+    def kill(self: State, *args: object) -> None:
+        raise KeyboardInterrupt  # the moment between storing the files and recording the run
+    monkeypatch.setattr(State, "record_run", kill)
+    with pytest.raises(KeyboardInterrupt):
+        run(inbox, out)
+    monkeypatch.setattr(State, "record_run", killed)
+    summary = run(inbox, out)
+    assert summary.new == 0 and summary.exported
+    changes = _rows(out, "changes")
+    new = [c["source"] for c in changes if c["change"] == "new"]
+    assert sorted(new) == sorted(p.name for p in inbox.iterdir()) and len(new) == len(set(new))
+    con = sqlite3.connect(out / "notices.db")
+    runs = con.execute("SELECT finished, new FROM runs ORDER BY started").fetchall()
+    con.close()
+    assert runs[0] == ("", len(new)) and len(runs) == 2 and runs[1][0]  # the killed run, unfinished; this one

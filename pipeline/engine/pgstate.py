@@ -136,9 +136,9 @@ class PgState:
     def touch(self, source: str, size: int, mtime_ns: int) -> None:
         self.con.execute("UPDATE files SET size = %s, mtime_ns = %s WHERE source = %s", (size, mtime_ns, source))
 
-    def store(self, stored: list[Stored], versions: str, now: datetime) -> None:
-        """Replace the rows of each processed file, all in one transaction: storing a batch again (a run
-        that died, a re-run) leaves the same rows."""
+    def store(self, stored: list[Stored], versions: str, now: datetime, changes: list[ChangeRecord]) -> None:
+        """Replace the rows of each processed file and record what that changed, all in one transaction:
+        storing a batch again (a run that died, a re-run) leaves the same rows."""
         sources = [item.result.document.source for item in stored]
         stamp = now.isoformat(timespec="seconds")
         with self.con.transaction(), self.con.cursor() as cursor:
@@ -149,6 +149,8 @@ class PgState:
                 self._copy(cursor, name, ["row_no", *(c for c, _ in self.columns[name])], rows)
             self._copy(cursor, "texts", ["source", "text"],
                        ([item.result.document.source, item.result.text] for item in stored))
+            cursor.executemany("INSERT INTO changes (run, source, change, detail) VALUES (%s,%s,%s,%s)",
+                               [astuple(c) for c in changes])
             self._set("dirty", "1")
 
     def _copy(self, cursor: psycopg.Cursor, table: str, columns: list[str], rows: Iterable[list[object]]) -> None:
@@ -158,11 +160,13 @@ class PgState:
             for row in rows:
                 copy.write_row(row)
 
-    def withdraw(self, sources: list[str], day: date) -> None:
-        """Files gone from the inbox: their rows stay, marked withdrawn on `day`."""
-        with self.con.transaction():
-            self.con.execute("UPDATE files SET withdrawn = %s WHERE source = ANY(%s) AND withdrawn IS NULL",
-                             (day.isoformat(), sources))
+    def withdraw(self, sources: list[str], day: date, changes: list[ChangeRecord]) -> None:
+        """Files gone from the inbox: their rows stay, marked withdrawn on `day`, with what that changed."""
+        with self.con.transaction(), self.con.cursor() as cursor:
+            cursor.execute("UPDATE files SET withdrawn = %s WHERE source = ANY(%s) AND withdrawn IS NULL",
+                           (day.isoformat(), sources))
+            cursor.executemany("INSERT INTO changes (run, source, change, detail) VALUES (%s,%s,%s,%s)",
+                               [astuple(c) for c in changes])
             if sources:
                 self._set("dirty", "1")
 

@@ -41,64 +41,84 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     versions = f"{__version__}+{rules.version}"
     span = horizon(options.today or started.date(), options.horizon_months, rules.periods.semester_ends, options.past_days)
     with open_store(out_dir, options.db, options.wait) as state:
+        _recover(state, inbox, versions)
         listing = discover(inbox)
         plan = plan_run(stat_all(listing.files, inbox), state.files(), versions, options.full)
         for item in plan.touched:
             state.touch(item.source, item.size, item.mtime_ns)
         before = state.requirement_keys(plan.changed + plan.removed)
-        failed = _process(plan, process(rules) if plan.process else None, state, versions, started, on_file)
+        _process(plan, process(rules) if plan.process else None, state, versions, started, on_file)
         _store_duplicates(plan, state, versions, started)
-        state.withdraw(plan.removed + plan.gone, span.today)
+        gone = plan.removed + plan.gone
+        state.withdraw(gone, span.today, [ChangeRecord(_stamp(started), s, "removed", "rows kept, marked withdrawn")
+                                          for s in gone])
         after = state.requirement_keys(plan.new + plan.changed)
-        changes = _changes(_stamp(started), plan, failed, before, after)
+        changes = _changes(_stamp(started), before, after)
         summary = replace(_summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after)),
                           skipped=listing.skipped)
-        return _finish(state, summary, changes, out_dir, span, rules, versions, options.db is not None, options.lang)
+        return _finish(state, summary, changes, set(plan.new + plan.changed), out_dir, span, rules, versions,
+                       options.db is not None, options.lang)
 
 
 def _process(plan: Plan, process: Process | None, state: Store, versions: str, started: datetime,
-             on_file: Callable[[str, int, int, int], None] | None) -> dict[str, str]:
-    """Process the planned files batch by batch; returns the reasons of the files that failed."""
-    failed: dict[str, str] = {}
+             on_file: Callable[[str, int, int, int], None] | None) -> None:
+    """Process the planned files batch by batch, each batch stored with what it changed (new, changed,
+    failed) in one transaction: a run killed afterwards loses neither (see _recover)."""
     if process is None:
-        return failed
+        return
     by_source = {f.source: f for f in plan.process}
+    new = set(plan.new)
+    run = _stamp(started)
     done = 0
     for results in process(plan.process):
         stored = [Stored(r, by_source[r.document.source], plan.digests.get(r.document.source, "")) for r in results]
-        state.store(stored, versions, started)
+        changes = [ChangeRecord(run, r.document.source, "new" if r.document.source in new else "changed", "")
+                   for r in results]
+        changes += [ChangeRecord(run, r.document.source, "failed", r.error.reason) for r in results if r.error]
+        state.store(stored, versions, started, changes)
         for r in results:
-            if r.error is not None:
-                failed[r.document.source] = r.error.reason
             done += 1
             log.info("%s: %s, %d requirements, %d progress rows", r.document.source, r.document.status.value,
                      len(r.requirements), len(r.progress))
             if on_file is not None:
                 on_file(r.document.source, done, len(plan.process), r.ocr_pages)
-    return failed
 
 
 def _store_duplicates(plan: Plan, state: Store, versions: str, started: datetime) -> None:
     """A file with the same bytes as another is recorded, pointing to it, and not processed again."""
     stored = []
+    changes = [ChangeRecord(_stamp(started), i.source, "duplicate", f"same bytes as {original}")
+               for i, original in plan.duplicates]
     for item, original in plan.duplicates:
         digest = plan.digests.get(item.source, "")
         fmt = Format.of(item.path)
         record = DocumentRecord(doc_id=digest[:16], source=item.source, format=fmt, status=Status.ok, sha256=digest)
         stored.append(Stored(FileResult(document=record), item, digest, original))
     if stored:
-        state.store(stored, versions, started)
+        state.store(stored, versions, started, changes)
 
 
-def _changes(run: str, plan: Plan, failed: dict[str, str], before: set[RequirementKey],
-             after: set[RequirementKey]) -> list[ChangeRecord]:
-    out = [(s, "new", "") for s in plan.new] + [(s, "changed", "") for s in plan.changed]
-    out += [(s, "removed", "rows kept, marked withdrawn") for s in plan.removed + plan.gone]
-    out += [(i.source, "duplicate", f"same bytes as {original}") for i, original in plan.duplicates]
-    out += [(s, "failed", reason) for s, reason in failed.items()]
-    out += [(k.source, "requirement added", k.describe()) for k in sorted(after - before)]
+def _changes(run: str, before: set[RequirementKey], after: set[RequirementKey]) -> list[ChangeRecord]:
+    """What the run changed in the requirements (the files it stored or withdrew are recorded with them)."""
+    out = [(k.source, "requirement added", k.describe()) for k in sorted(after - before)]
     out += [(k.source, "requirement removed", k.describe()) for k in sorted(before - after)]
     return [ChangeRecord(run, source, change, detail) for source, change, detail in out]
+
+
+def _recover(state: Store, inbox: Path, versions: str) -> None:
+    """A run killed after storing files and before recording itself: its history is there (the changes its
+    batches stored), only its run row is missing; it is recorded, unfinished, with what it did."""
+    recorded = {r.started for r in state.runs()}
+    lost: dict[str, list[ChangeRecord]] = {}
+    for change in state.changes():
+        if change.run not in recorded:
+            lost.setdefault(change.run, []).append(change)
+    for run, changes in sorted(lost.items()):
+        count = {kind: len({c.source for c in changes if c.change == kind})
+                 for kind in ("new", "changed", "removed", "duplicate", "failed")}
+        log.warning("the run of %s was stopped before it finished; its %d changes are kept", run, len(changes))
+        state.record_run(RunRecord(run, "", str(inbox), count["new"], count["changed"], 0, count["removed"],
+                                   count["duplicate"], count["failed"], 0, 0, versions), [])
 
 
 def _stamp(moment: datetime) -> str:
@@ -106,10 +126,11 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_dir: Path, span: Horizon,
-            rules: Rules, versions: str, whole: bool = False, lang: str = DEFAULT) -> RunSummary:
+def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], read: set[str], out_dir: Path,
+            span: Horizon, rules: Rules, versions: str, whole: bool = False, lang: str = DEFAULT) -> RunSummary:
     """Record the run; write the outputs when something changed (or a run died before writing them), with
-    `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step."""
+    `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step. `read`:
+    the files this run read, whose amendments of earlier notices are recorded."""
     stamp = f"{span.today}+{span.until}+{span.past}+{versions}+{lang}"  # what the outputs were last written for
     merged = take_edits(state, out_dir)
     summary = replace(summary, marks_read=len(merged.marks), mark_conflicts=tuple(merged.conflicts),
@@ -120,8 +141,7 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], out_
     needed = state.get("dirty") == "1" or state.get("exported") != stamp or bool(missing)
     snapshot = linked(state, rules) if needed else None
     if snapshot is not None:
-        changes += _relations(_stamp(summary.started), snapshot,
-                              {c.source for c in changes if c.change in ("new", "changed")})
+        changes += _relations(_stamp(summary.started), snapshot, read)
     state.record_run(_run_record(summary, versions), changes)
     if snapshot is None:
         return replace(summary, exported=False, finished=datetime.now())

@@ -138,11 +138,12 @@ class State:
         with self.con:
             self.con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE source = ?", (size, mtime_ns, source))
 
-    def store(self, stored: list[Stored], versions: str, now: datetime) -> None:
-        """Replace the rows of each processed file, all in one transaction."""
+    def store(self, stored: list[Stored], versions: str, now: datetime, changes: list[ChangeRecord]) -> None:
+        """Replace the rows of each processed file and record what that changed, all in one transaction."""
         with self.con:
             for item in stored:
                 self._store_one(item, versions, now)
+            self.con.executemany("INSERT INTO changes VALUES (?,?,?,?)", [astuple(c) for c in changes])
             self._set("dirty", "1")
 
     def _store_one(self, item: Stored, versions: str, now: datetime) -> None:
@@ -164,11 +165,12 @@ class State:
                 self.con.execute("INSERT INTO results VALUES (?,?,?)", (source, table, _dumps(rows)))
         self.con.execute("INSERT OR REPLACE INTO texts VALUES (?,?)", (source, result.text))
 
-    def withdraw(self, sources: list[str], day: date) -> None:
-        """Files gone from the inbox: their rows stay, marked withdrawn on `day`."""
+    def withdraw(self, sources: list[str], day: date, changes: list[ChangeRecord]) -> None:
+        """Files gone from the inbox: their rows stay, marked withdrawn on `day`, with what that changed."""
         with self.con:
             self.con.executemany("UPDATE files SET withdrawn = ? WHERE source = ? AND withdrawn IS NULL",
                                  [(day.isoformat(), s) for s in sources])
+            self.con.executemany("INSERT INTO changes VALUES (?,?,?,?)", [astuple(c) for c in changes])
             if sources:
                 self._set("dirty", "1")
 
