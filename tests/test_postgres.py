@@ -2,6 +2,7 @@
 advisory lock, and the outputs folder is replaced whole."""
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from pathlib import Path
@@ -94,14 +95,39 @@ def test_postgres_run_lock_is_an_advisory_lock(tmp_path: Path, pg_url: str,
                         r"to wait for it\n", error), error
 
 
-def test_postgres_unreachable_server_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_postgres_unreachable_server_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that never answers is tried again after a wait (issue 21), then one line says so."""
+    from pipeline.engine import pgstate
+    monkeypatch.setattr(pgstate, "RETRY_SECONDS", (0, 0))
     url = "postgresql://notices:secret@127.0.0.1:1/notices"
     assert _run(_inbox(tmp_path / "inbox"), tmp_path / "out", "--db", url) == 1
-    error = capsys.readouterr().err
+    *waits, error = capsys.readouterr().err.splitlines()
+    assert len(waits) == 2 and all("does not answer; trying again" in w for w in waits)
     assert error.startswith("notices: error: cannot connect to PostgreSQL (host=127.0.0.1 port=1 dbname=notices "
-                            "user=notices): ") and "secret" not in error
+                            "user=notices) after 3 tries: ") and "secret" not in error
     assert error.endswith(" -- check the --db URL (postgresql://USER@HOST:PORT/DATABASE) and that the server "
-                          "is running\n")
+                          "is running")
+
+
+def test_postgres_lost_during_a_run_is_one_line_and_the_next_run_goes_on(
+        tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server goes away while a batch is stored (issue 21): one line, exit 1; once it is back, the next
+    run reads what was not stored and lists every file."""
+    from pipeline.engine.pgstate import PgState
+    inbox, out = _inbox(tmp_path / "inbox"), tmp_path / "out"
+    stored = PgState.store
+
+    def gone(self: PgState, *args: object) -> None:
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+    monkeypatch.setattr(PgState, "store", gone)
+    assert _run(inbox, out, "--db", pg_url) == 1
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith("notices: error: lost PostgreSQL (") and "the files stored so far are kept" in error
+    monkeypatch.setattr(PgState, "store", stored)
+    assert _run(inbox, out, "--db", pg_url) == 3  # the empty file's error row, as in a first run
+    assert {r["source"] for r in csv.DictReader((out / "documents.csv").open(encoding="utf-8-sig"))} == \
+        {p.name for p in inbox.iterdir()}
 
 
 @pytest.mark.parametrize("url", ["sqlite:///state.db"])

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 LOCK_CLASS = 0x6E6F7469  # "noti": first key of a run's advisory lock; the second is the schema's
 CONNECT_SECONDS = 10
+RETRY_SECONDS = (1, 3, 9)  # waits before trying a server that did not answer again
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size BIGINT, mtime_ns BIGINT, sha256 TEXT, "
@@ -67,13 +68,7 @@ class PgState:
     manager, which holds the run's advisory lock."""
 
     def __init__(self, url: str, wait: bool = True) -> None:
-        try:
-            self.con = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS,
-                                       application_name="notices")
-        except psycopg.OperationalError as exc:
-            raise ServiceError(f"cannot connect to PostgreSQL ({_safe(url)}): {str(exc).strip()}",
-                               "check the --db URL (postgresql://USER@HOST:PORT/DATABASE) and that the server "
-                               "is running") from None
+        self.con = _connect(url)
         info = self.con.info
         self.schema = str(self.con.execute("SELECT current_schema()").fetchone()[0])  # type: ignore[index]
         self.where = f"the database {info.dbname} on {info.host}:{info.port} (schema {self.schema})"
@@ -248,6 +243,30 @@ class PgState:
         rows = self.con.execute('SELECT run, source, change, detail FROM changes ORDER BY run COLLATE "C", '
                                 'source COLLATE "C", id')
         return [ChangeRecord.of_row(tuple(row)) for row in rows]
+
+
+def _connect(url: str) -> psycopg.Connection:
+    """A connection to the server at `url`, tried again after a short wait when the server does not answer
+    (it restarts, the network blinks); ServiceError, one line, when it never does."""
+    for attempt, pause in enumerate((*RETRY_SECONDS, None)):
+        try:
+            return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS, application_name="notices")
+        except psycopg.OperationalError as exc:
+            if pause is None:
+                raise ServiceError(f"cannot connect to PostgreSQL ({_safe(url)}) after {attempt + 1} tries: "
+                                   f"{str(exc).strip().splitlines()[0]}",
+                                   "check the --db URL (postgresql://USER@HOST:PORT/DATABASE) and that the server "
+                                   "is running") from None
+            log.warning("PostgreSQL (%s) does not answer; trying again in %s s", _safe(url), pause)
+            time.sleep(pause)
+    raise AssertionError("unreachable")
+
+
+def lost(exc: Exception, url: str) -> ServiceError:
+    """The one-line error of a server that went away during a run: what is stored is kept."""
+    return ServiceError(f"lost PostgreSQL ({_safe(url)}) during the run: {str(exc).strip().splitlines()[0]}",
+                        "the files stored so far are kept; run again once the server is back, and the run goes on "
+                        "from there")
 
 
 def _columns(table: str) -> list[tuple[str, str]]:

@@ -63,9 +63,14 @@ def open_store(out_dir: Path, db: str | None, wait: bool) -> Iterator[Store]:
         with RunLock(out_dir, wait), State(out_dir) as state:
             yield state
         return
-    from .pgstate import PgState
+    import psycopg
+
+    from .pgstate import PgState, lost
     with PgState(db, wait) as store:
-        yield store
+        try:
+            yield store
+        except psycopg.OperationalError as exc:  # the server went away mid-run: one line, not a traceback
+            raise lost(exc, db) from exc
 
 
 @contextmanager
