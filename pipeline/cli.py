@@ -14,8 +14,9 @@ from .engine.options import HORIZON_MONTHS, PAST_DAYS, Executor
 
 if TYPE_CHECKING:
     from .engine import RunOptions
-    from .export.checklists import Item
+    from .export.checklists import Horizon, Item
     from .model import RunSummary
+    from .rules import Rules
 
 OK, BROKEN, USAGE, FILE_ERRORS = 0, 1, 2, 3
 STOPPED = 130  # Ctrl-C, as a shell reports a program ended by SIGINT
@@ -345,20 +346,28 @@ def _print_summary(s: RunSummary) -> None:
               + (f" -- {error.hint}" if error.hint else ""), file=sys.stderr)
 
 
-def _export(args: argparse.Namespace) -> int:
+def _output_window(args: argparse.Namespace, written: bool = True) -> tuple[Rules, Horizon] | int:
+    """The rules and the checklists' window of a command that works on a run's output folder (export, done,
+    status, digest), or the exit code when it cannot: no run wrote the folder (`written`), broken rules."""
     from .errors import RuleError
-    from .export import export_checklists
     from .export.checklists import horizon
     from .rules import load_rules
-    if not (args.out / "notices.db").is_file():
+    if written and not (args.out / "notices.db").is_file():
         print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
         return USAGE
     try:
         rules = load_rules(args.rules)
     except RuleError as exc:
-        print(f"notices: error: {exc}", file=sys.stderr)
-        return BROKEN
-    span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
+        return _broken(exc, with_hint=False)
+    return rules, horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_checklists
+    window = _output_window(args)
+    if isinstance(window, int):
+        return window
+    _, span = window
     from .export.calendar import REMIND_DAYS
     remind = REMIND_DAYS if args.remind is None else args.remind
     for path in export_checklists(args.out, args.format, span, args.org, args.dest, args.lang, remind):
@@ -370,25 +379,22 @@ def _done(args: argparse.Namespace) -> int:
     from .engine import RunOptions
     from .engine.lock import RunBusy
     from .engine.marking import Change, set_marks
-    from .errors import RuleError, ServiceError
-    from .export.checklists import horizon
+    from .errors import ServiceError
     from .export.words import status_ids, status_of, words
-    from .rules import load_rules
     status = status_of(args.status)
     if not status:
         print(f"notices: error: unknown status {args.status!r}; one of "
               f"{', '.join(words(args.lang).status(s) for s in status_ids())}", file=sys.stderr)
         return USAGE
-    if args.db is None and not (args.out / "notices.db").is_file():
-        print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
-        return USAGE
+    window = _output_window(args, written=args.db is None)  # with --db, the dataset is in the database
+    if isinstance(window, int):
+        return window
+    rules, span = window
     try:
-        rules = load_rules(args.rules)
-        span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
         result = set_marks(args.out, args.keys, Change(status, args.assignee, args.on or args.today, args.note), span, rules,
                            RunOptions(today=args.today, past_days=args.past_days, db=args.db, lang=args.lang), args.org)
-    except (RuleError, RunBusy, ServiceError) as exc:
-        return _broken(exc, with_hint=not isinstance(exc, RuleError))
+    except (RunBusy, ServiceError) as exc:
+        return _broken(exc, with_hint=True)
     except (OSError, sqlite3.Error) as exc:
         return _output_broken(exc, args.out)
     for item in result.marked:
@@ -402,18 +408,11 @@ def _done(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from .engine.marking import marked_rows
-    from .errors import RuleError
-    from .export.checklists import horizon
     from .export.words import words
-    from .rules import load_rules
-    if not (args.out / "notices.db").is_file():
-        print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
-        return USAGE
-    try:
-        rules = load_rules(args.rules)
-    except RuleError as exc:
-        return _broken(exc, with_hint=False)
-    span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
+    window = _output_window(args)
+    if isinstance(window, int):
+        return window
+    _, span = window
     rows = marked_rows(args.out, span, args.org)
     w = words(args.lang)
     counts: dict[str, int] = {}
@@ -435,29 +434,23 @@ def _mark_line(item: Item, lang: str) -> str:
 def _digest(args: argparse.Namespace) -> int:
     import smtplib
 
-    from .errors import RuleError
     from .export import digest_mails, file_names
-    from .export.checklists import horizon
     from .export.digest import send, write_messages
     from .export.words import words
-    from .rules import load_rules
-    if not (args.out / "notices.db").is_file():
-        print(f"notices: error: no notices.db in {args.out}; run `notices run` first", file=sys.stderr)
-        return USAGE
     if args.mail_to and args.org is None:
         print("notices: error: --mail-to needs --org (use --recipients for several organisations)", file=sys.stderr)
         return USAGE
+    window = _output_window(args)
+    if isinstance(window, int):
+        return window
+    _, span = window
     try:
-        rules = load_rules(args.rules)
         recipients = _recipients(args.recipients) if args.recipients else {}
-    except RuleError as exc:
-        return _broken(exc, with_hint=False)
     except (OSError, ValueError) as exc:
         print(f"notices: error: cannot read {args.recipients}: {exc}", file=sys.stderr)
         return USAGE
     if args.org is not None and args.mail_to:
         recipients[args.org] = args.mail_to
-    span = horizon(args.today or date.today(), args.horizon_months, rules.periods.semester_ends, args.past_days)
     mails = digest_mails(args.out, span, args.sender, recipients, args.base_url, args.org, args.lang)
     if args.to is not None:
         for path in write_messages(args.to, mails, file_names(list(mails), words(args.lang))):
@@ -479,8 +472,9 @@ def _digest(args: argparse.Namespace) -> int:
 def _recipients(path: Path) -> dict[str, list[str]]:
     """organisation,address[,address…] per line of a CSV file staff keep in Excel (a header line is skipped)."""
     import csv
-    data = path.read_bytes()
-    text = next((t for t in _decoded(data)), None)
+
+    from .export.marks import spreadsheet_text
+    text = spreadsheet_text(path.read_bytes())
     if text is None:
         raise ValueError("neither UTF-8 nor GB18030")
     out: dict[str, list[str]] = {}
@@ -488,16 +482,6 @@ def _recipients(path: Path) -> dict[str, list[str]]:
         cells = [c.strip() for c in row if c.strip()]
         if len(cells) >= 2 and "@" in cells[1]:
             out.setdefault(cells[0], []).extend(c for c in cells[1:] if "@" in c)
-    return out
-
-
-def _decoded(data: bytes) -> list[str]:
-    out = []
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            out.append(data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
     return out
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .rule_groups import Entity
+from .rule_groups import Entity, RoleRules
 from .rules import Rules
 
-GREETING = ("好", "您好")  # 各位合伙人好: the addressee line's greeting, no name
+GREETING = ("好", "您好")
+BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")  # 地理科学学院(代章): what is written after a name  # 各位合伙人好: the addressee line's greeting, no name
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +76,13 @@ def _unprefixed(text: str, rules: Rules) -> list[str]:
 def is_people(name: str, rules: Rules) -> bool:
     """People, not a unit (全校师生, 各位参赛团队, 全体党员), or a greeting (各位合伙人好): what a duty binds,
     never who acts for it (SPEC organization)."""
-    core = re.sub(r"[（(][^（()）]*[)）]$", "", name).strip()
+    core = BRACKETED_END.sub("", name).strip()
     if core.endswith(GREETING):
         return True
-    words = rules.roles.people + tuple(n for e in rules.roles.entities for n in (e.name, *e.aliases))
-    return core.endswith(words) and not core.endswith(tuple(rules.organizations.heads))
+    return core.endswith(_people_words(rules.roles)) and not core.endswith(rules.organizations.heads)
+
+
+@lru_cache(maxsize=4)
+def _people_words(roles: RoleRules) -> tuple[str, ...]:
+    """The words that end a name of people: roles.yaml's people and every role's names (once per rules)."""
+    return roles.people + tuple(n for e in roles.entities for n in (e.name, *e.aliases))

@@ -113,15 +113,20 @@ def _read_workbook(path: Path, problems: list[str]) -> list[Edit]:
         book.close()
 
 
-def _read_csv(path: Path, out_dir: Path, problems: list[str]) -> list[Edit]:
-    data = path.read_bytes()
+def spreadsheet_text(data: bytes) -> str | None:
+    """A CSV file as Excel saves it: UTF-8 (with or without BOM), or GB18030 on a Chinese Windows; None
+    when it is neither."""
     for encoding in ENCODINGS:
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
+    return None
+
+
+def _read_csv(path: Path, out_dir: Path, problems: list[str]) -> list[Edit]:
+    text = spreadsheet_text(path.read_bytes())
+    if text is None:
         problems.append(f"{path.relative_to(out_dir)}: neither UTF-8 nor GB18030; its marks are not read")
         return []
     return _edits(csv.reader(io.StringIO(text)), _modified(path), str(path.relative_to(out_dir)), problems)
