@@ -337,6 +337,9 @@ def _print_summary(s: RunSummary) -> None:
         print(f"next: {due} {org}: {what}")
     if s.marks_read or s.removed_marks:
         print(f"marks: {s.marks_read} read from the checklists; {s.removed_marks} kept on the removed sheet")
+    if s.repaired:
+        print(f"outputs missing or altered since the last run, written again: {', '.join(s.repaired[:5])}"
+              + (f" and {len(s.repaired) - 5} more" if len(s.repaired) > 5 else ""))
     for line in s.mark_conflicts:
         print(f"mark conflict: {line}")
     for line in s.mark_problems:

@@ -371,4 +371,5 @@ class RunSummary:
     mark_conflicts: tuple[str, ...] = ()  # rows marked differently in two files: which won
     mark_problems: tuple[str, ...] = ()  # cells of marks that could not be read
     removed_marks: int = 0  # marks kept on the removed sheet: their obligation is gone
+    repaired: tuple[str, ...] = ()  # outputs found missing or altered since the last run, written again
     skipped: int = 0  # files of the system or of a program (Thumbs.db, ~$通知.docx, .tmp) and hidden ones, not read

@@ -1,6 +1,7 @@
 """Shared fixtures: the rules, the tagger, the samples and one run of the pipeline over them."""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import uuid
@@ -34,6 +35,33 @@ def run(inbox: Path, out_dir: Path, rules: Rules | Path | None = None, **options
     """engine.run with its RunOptions given by keyword, as of TODAY unless told otherwise (never the clock)."""
     options.setdefault("today", AS_OF)
     return engine.run(inbox, out_dir, RunOptions(**options), rules)  # type: ignore[arg-type]
+
+
+def output_files(out: Path) -> dict[str, Path]:
+    """A run's outputs by the names people open (links through the current set, see generations.py):
+    not the run's own folders (logs, state, exports) nor the sets' bookkeeping (names that start with a dot)."""
+    files = {}
+    for entry in sorted(out.iterdir()):
+        if entry.name.startswith(".") or entry.name in ("logs", "exports"):
+            continue
+        for path in [entry] if entry.is_file() else sorted(entry.rglob("*")):
+            if path.is_file():
+                files[path.relative_to(out).as_posix()] = path
+    return files
+
+
+def output_hashes(out: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """output_files by content, but those named in `skip`."""
+    return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in output_files(out).items()
+            if path.name not in skip}
+
+
+def half_written(out: Path) -> list[str]:
+    """What a run that failed or was killed while writing its outputs left: a staging folder, or a set of
+    outputs without its manifest."""
+    sets = out / ".generations"
+    return [p.name for p in out.iterdir() if p.name.startswith(".export")] + [
+        p.name for p in (sets.iterdir() if sets.is_dir() else []) if not (p / ".manifest.json").is_file()]
 
 
 def sample_files() -> list[Path]:

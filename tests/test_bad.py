@@ -22,7 +22,7 @@ from pipeline.cli import main
 from pipeline.evaluate import evaluate
 
 from .bad.make_bad import CASES, SECRET, Case, write_corpus
-from .conftest import GOLD, ROOT, SAMPLES, sample_files
+from .conftest import GOLD, ROOT, SAMPLES, half_written, output_files, output_hashes, sample_files
 
 pytestmark = pytest.mark.slow  # runs the whole bad corpus: `pytest -m "not slow"` leaves it out
 
@@ -119,10 +119,7 @@ def _output_texts(out: Path) -> dict[str, str]:
     """Every output as text: CSV, HTML, the SQLite dump, Parquet tables, the workbook's XML."""
     import pyarrow.parquet as pq
     texts = {}
-    for path in sorted(out.rglob("*")):
-        name = path.relative_to(out).as_posix()
-        if not path.is_file() or name.startswith((".notices/", "logs/")):
-            continue
+    for name, path in output_files(out).items():
         if path.suffix == ".db":
             con = sqlite3.connect(path)
             texts[name] = "\n".join(con.iterdump())
@@ -197,11 +194,6 @@ def test_bad_unreadable_file(tmp_path: Path) -> None:
          "let the user who runs notices read it (chmod a+r)")]
 
 
-def _outputs(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file() and p.relative_to(out).parts[0] not in ("logs", ".notices")}
-
-
 def test_bad_failed_export_leaves_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A run that fails while writing its outputs (here: the disk fills up at the report) ends with one line
     and exit 1 (issue 21; it raised the OSError before), leaves every previous output as it was, and the next
@@ -212,15 +204,15 @@ def test_bad_failed_export_leaves_previous_outputs(tmp_path: Path, monkeypatch: 
     shutil.copy(SAMPLES / "003_790835e522af9ef0.txt", inbox)
     out = tmp_path / "out"
     assert main(["run", str(inbox), "-o", str(out), "--today", TODAY]) == 0
-    before = _outputs(out)
+    before = output_hashes(out)
     shutil.copy(SAMPLES / "004_ca7c5b3b7ac4bce8.txt", inbox)
 
     def full_disk(*args: object) -> None:
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(export, "write_report", full_disk)
     assert main(["run", str(inbox), "-o", str(out), "--today", TODAY]) == 1
-    assert _outputs(out) == before
-    assert [p.name for p in out.iterdir() if p.name.startswith(".export")] == []
+    assert output_hashes(out) == before
+    assert half_written(out) == []
     monkeypatch.undo()
     assert main(["run", str(inbox), "-o", str(out), "--today", TODAY]) == 0
     assert len(_rows(out, "documents")) == 2

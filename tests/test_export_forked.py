@@ -2,7 +2,6 @@
 written in turn, its failures raised in the run, and no fork where one is unsafe."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -17,7 +16,7 @@ from pipeline.cli import main
 from pipeline.export import forked as beside_module
 from pipeline.export.forked import WriterFailed, beside
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, half_written, output_hashes
 
 TODAY = "2026-11-21"
 
@@ -97,9 +96,8 @@ STAMPED = ("checklists.xlsx", "changes.csv", "notices.db")  # hold the time of w
 
 
 def _files(out: Path, skip: tuple[str, ...] = STAMPED) -> dict[str, str]:
-    """Every output but the logs and `skip`, by content."""
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name not in skip and p.relative_to(out).parts[0] not in ("logs", ".notices")}
+    """Every output but `skip`, by content."""
+    return output_hashes(out, skip)
 
 
 def _sheets(path: Path) -> dict[str, list[tuple]]:
@@ -150,4 +148,4 @@ def test_export_beside_failure_leaves_previous_outputs(tmp_path: Path, monkeypat
     monkeypatch.setattr(export, "write_xlsx", full_disk)
     assert main(["run", str(inbox), "-o", str(out), "--today", TODAY, "--workers", "1"]) == 1
     assert _files(out, skip=()) == before
-    assert [p.name for p in out.iterdir() if p.name.startswith(".export")] == []
+    assert half_written(out) == []

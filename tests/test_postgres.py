@@ -1,5 +1,5 @@
 """PostgreSQL as the store (`--db`): the same outputs as SQLite, a re-run changes no row, the run lock is an
-advisory lock, and the outputs folder is replaced whole."""
+advisory lock, and the outputs are switched as one set as without it."""
 from __future__ import annotations
 
 import csv
@@ -71,7 +71,7 @@ def test_postgres_a_rerun_changes_no_row(tmp_path: Path, pg_url: str) -> None:
         assert con.execute("SELECT count(*) FROM runs").fetchone() == (2,)
 
 
-def test_postgres_outputs_folder_is_replaced_whole(tmp_path: Path, pg_url: str) -> None:
+def test_postgres_outputs_are_switched_as_one_set_and_keep_what_people_put_there(tmp_path: Path, pg_url: str) -> None:
     inbox = _inbox(tmp_path / "inbox")
     out = tmp_path / "out"
     out.mkdir()
@@ -80,7 +80,7 @@ def test_postgres_outputs_folder_is_replaced_whole(tmp_path: Path, pg_url: str) 
     assert _run(inbox, out, "--db", pg_url) == 3
     assert (out / "notes.txt").read_text(encoding="utf-8") == "kept"
     assert (out / "documents.csv").read_text(encoding="utf-8-sig").startswith("doc_id,source,")
-    assert (out / "logs" / "notices.log").is_file()
+    assert (out / "logs" / "notices.log").is_file() and (out / "documents.csv").is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "out"]
 
 

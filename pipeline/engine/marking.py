@@ -51,7 +51,7 @@ def set_marks(out_dir: Path, names: list[str], change: Change, span: Horizon, ru
             return Marked([], unknown)
         state.save_marks(new, [])
         marked = write(state, replace(snapshot, staff_marks={**marks, **{m.key: m for m in new}}), out_dir, span,
-                       options.db is not None, options.lang)
+                       options.lang)
     keys = {m.key for m in new}
     return Marked([i for i in every_item(marked.lists) if i.key in keys], unknown)
 

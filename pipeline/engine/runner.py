@@ -2,20 +2,19 @@
 store each batch, mark what is gone, and rewrite the outputs only when something changed."""
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
 from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
-from ..export import export, outputs
+from ..export import export
 from ..export.checklists import ALL, Horizon, horizon, upcoming
+from ..export.generations import damaged, read_manifest
 from ..export.links import link_documents
-from ..export.marks import Attached, Merged, checklist_files, merge, read_edits
+from ..export.marks import Attached, Merged, merge, read_edits
 from ..export.words import DEFAULT
 from ..model import DocumentRecord, FileResult, Format, RunSummary, Status
 from ..rules import Rules, load_rules
@@ -23,12 +22,11 @@ from .executors import Process
 from .options import RunOptions
 from .plan import Plan, discover, plan_run, stat_all
 from .state import Stored
-from .store import Store, open_store, replaced
+from .store import Store, open_store
 
 log = logging.getLogger(__name__)
 
 NEXT_DUE = 5  # deadlines shown in the summary
-WRITTEN = "checklist_files"  # the state's record of the checklist files as a run wrote them
 
 
 def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: Rules | Path | None = None,
@@ -57,7 +55,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
         summary = replace(_summary(inbox, out_dir, plan, state, started, len(after - before), len(before - after)),
                           skipped=listing.skipped)
         return _finish(state, summary, changes, set(plan.new + plan.changed), out_dir, span, rules, versions,
-                       options.db is not None, options.lang)
+                       options.lang)
 
 
 def _process(plan: Plan, process: Process | None, state: Store, versions: str, started: datetime,
@@ -127,25 +125,26 @@ def _stamp(moment: datetime) -> str:
 
 
 def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], read: set[str], out_dir: Path,
-            span: Horizon, rules: Rules, versions: str, whole: bool = False, lang: str = DEFAULT) -> RunSummary:
-    """Record the run; write the outputs when something changed (or a run died before writing them), with
-    `whole` (the state kept elsewhere) into a new folder that replaces the output folder in one step. `read`:
-    the files this run read, whose amendments of earlier notices are recorded."""
+            span: Horizon, rules: Rules, versions: str, lang: str = DEFAULT) -> RunSummary:
+    """Record the run; write the outputs when something changed, a run died before writing them, or some
+    are missing or altered since. `read`: the files this run read, whose amendments of earlier notices are
+    recorded."""
     stamp = f"{span.today}+{span.until}+{span.past}+{versions}+{lang}"  # what the outputs were last written for
     merged = take_edits(state, out_dir)
     summary = replace(summary, marks_read=len(merged.marks), mark_conflicts=tuple(merged.conflicts),
                       mark_problems=tuple(merged.problems))
-    missing = [name for name in outputs() if not (out_dir / name).exists()]
-    if missing and state.get("exported"):
-        log.warning("outputs missing, written again: %s", ", ".join(missing))
-    needed = state.get("dirty") == "1" or state.get("exported") != stamp or bool(missing)
+    bad = damaged(out_dir) if state.get("exported") else []
+    if bad:
+        log.warning("outputs missing or altered, written again: %s", ", ".join(bad))
+        summary = replace(summary, repaired=tuple(bad))
+    needed = state.get("dirty") == "1" or state.get("exported") != stamp or bool(bad)
     snapshot = linked(state, rules) if needed else None
     if snapshot is not None:
         changes += _relations(_stamp(summary.started), snapshot, read)
     state.record_run(_run_record(summary, versions), changes)
     if snapshot is None:
         return replace(summary, exported=False, finished=datetime.now())
-    marked = write(state, snapshot, out_dir, span, whole, lang)
+    marked = write(state, snapshot, out_dir, span, lang)
     state.set("exported", stamp)
     due = [(day, item) for day, item in upcoming(marked.lists.get(ALL, []), span.today) if item.status != "done"]
     next_due = tuple((day, item.organization, item.what) for day, item in due[:NEXT_DUE])
@@ -154,8 +153,9 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], read
 
 def take_edits(state: Store, out_dir: Path) -> Merged:
     """Store what staff marked in the checklists since the outputs were written (marks.py); files as the
-    last run left them are not read again."""
-    edits, problems = read_edits(out_dir, json.loads(state.get(WRITTEN) or "{}"))
+    last run left them (by its manifest) are not read again."""
+    manifest = read_manifest(out_dir)
+    edits, problems = read_edits(out_dir, manifest.mtimes() if manifest is not None else {})
     merged = merge(state.marks(), edits, problems)
     state.save_marks(merged.marks, [])
     return merged
@@ -167,12 +167,10 @@ def linked(state: Store, rules: Rules) -> Snapshot:
     return replace(snapshot, links=link_documents(snapshot, rules))
 
 
-def write(state: Store, snapshot: Snapshot, out_dir: Path, span: Horizon, whole: bool, lang: str) -> Attached:
+def write(state: Store, snapshot: Snapshot, out_dir: Path, span: Horizon, lang: str) -> Attached:
     """Write every output from `snapshot` and store the marks that moved with their rows."""
-    with replaced(out_dir) if whole else nullcontext(out_dir) as folder:
-        marked = export(replace(snapshot, runs=state.runs(), changes=state.changes()), folder, span, lang)
+    marked = export(replace(snapshot, runs=state.runs(), changes=state.changes()), out_dir, span, lang)
     state.save_marks(marked.changed, marked.dropped)
-    state.set(WRITTEN, json.dumps(checklist_files(out_dir)))
     state.set("dirty", "0")
     return marked
 

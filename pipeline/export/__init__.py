@@ -3,9 +3,6 @@ and the report; and checklists exported again from that folder as CSV, XLSX, iCa
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import replace
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -41,6 +38,7 @@ from .checklists import (
 )
 from .digest import digest_of, message
 from .forked import beside
+from .generations import new_set
 from .marks import Attached, attach
 from .report import write_report
 from .tables import as_text, atomic_bytes, read_snapshot, table_rows, write_csv, write_tables
@@ -48,41 +46,14 @@ from .words import DEFAULT, Words, words
 from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "ics", "json")
-STAGE_PREFIX = ".export."  # the folder a run writes its outputs into before moving them into place
 
 
 def export(snapshot: Snapshot, out_dir: Path, span: Horizon, lang: str = DEFAULT) -> Attached:
-    """Write every output (documents already linked, see links.py) into a folder inside `out_dir`, then
-    move them into place together: a run that fails while writing (a broken writer, a full disk) leaves
-    the previous outputs as they were. Returns the checklists with the staff marks on them."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(f"{STAGE_PREFIX}*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a run killed while writing
-    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out_dir))
-    try:
-        lists = _write_outputs(snapshot, stage, span, words(lang))
-        for path in sorted(stage.iterdir()):
-            _put(path, out_dir / path.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return lists
-
-
-def _put(path: Path, target: Path) -> None:
-    """Rename `path` over `target`; a folder is swapped in, and the old one removed afterwards."""
-    if path.is_dir() and target.is_dir():
-        old = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}old.", dir=target.parent))
-        os.replace(target, old / target.name)
-        os.replace(path, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(path, target)
-
-
-def outputs() -> list[str]:
-    """What `export` writes into the output folder, by name: a run that finds one missing writes them again."""
-    return [f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")] + [
-        "notices.db", "changes.csv", "checklists.xlsx", "checklists", "report/index.html"]
+    """Write every output (documents already linked, see links.py) as one new set that then takes the
+    place of the old one (generations.py): a run that fails while writing (a broken writer, a full disk)
+    leaves the previous outputs as they were. Returns the checklists with the staff marks on them."""
+    with new_set(out_dir) as folder:
+        return _write_outputs(snapshot, folder, span, words(lang))
 
 
 def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon, w: Words) -> Attached:

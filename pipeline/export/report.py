@@ -6,9 +6,6 @@ row. Templates autoescape, so no text from a notice can become markup.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -50,32 +47,26 @@ class Span(Protocol):
 
 
 def write_report(folder: Path, snapshot: Snapshot, lists: dict[str, list[Item]], span: Horizon, w: Words) -> None:
-    """Build the site in a temporary folder beside `folder`, then switch it into place."""
+    """Build the site in `folder` (new: the outputs are written as one new set, see generations.py)."""
     env = _environment()
     css = (TEMPLATES / "base.css").read_text(encoding="utf-8")
     texts = snapshot.texts
     documents = [d for d in table_rows(snapshot, "documents") if not d.get("duplicate_of")]
     by_doc = _by_source(snapshot.requirements)
     progress = _by_source(snapshot.progress)
-    tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder.parent))
-    _readable(tmp)
-    try:
-        (tmp / "notices").mkdir()
-        # Streamed to the file: a large run's index is megabytes, and its pieces would all be held at once.
-        fresh = _fresh(snapshot)
-        env.get_template("index.html").stream(css=css, w=w, **_index(documents, by_doc, progress, lists, span, w,
-                                                                    fresh)).dump(
-            str(tmp / "index.html"), encoding="utf-8")
-        page = env.get_template("notice.html")
-        for doc in documents:
-            if doc.get("status") == "ok":
-                rows = by_doc.get(str(doc["source"]), [])
-                page.stream(css=css, w=w, doc=_plain(doc), rows=[_notice_row(r) for r in rows],
-                            segments=segments(texts.get(str(doc["source"]), ""), rows)).dump(
-                    str(tmp / "notices" / f"{doc['doc_id']}.html"), encoding="utf-8")
-        _switch(tmp, folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    (folder / "notices").mkdir(parents=True)
+    # Streamed to the file: a large run's index is megabytes, and its pieces would all be held at once.
+    fresh = _fresh(snapshot)
+    env.get_template("index.html").stream(css=css, w=w, **_index(documents, by_doc, progress, lists, span, w,
+                                                                fresh)).dump(
+        str(folder / "index.html"), encoding="utf-8")
+    page = env.get_template("notice.html")
+    for doc in documents:
+        if doc.get("status") == "ok":
+            rows = by_doc.get(str(doc["source"]), [])
+            page.stream(css=css, w=w, doc=_plain(doc), rows=[_notice_row(r) for r in rows],
+                        segments=segments(texts.get(str(doc["source"]), ""), rows)).dump(
+                str(folder / "notices" / f"{doc['doc_id']}.html"), encoding="utf-8")
 
 
 def segments(text: str, rows: Sequence[Span]) -> list[Segment]:
@@ -188,22 +179,3 @@ def _environment() -> Environment:
 
     return RowsEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                            trim_blocks=True, lstrip_blocks=True)
-
-
-def _readable(folder: Path) -> None:
-    """A folder as open as the process's umask allows, as any folder it makes (a temporary one is 0700: the
-    report would be for its owner only)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    folder.chmod(0o777 & ~mask)
-
-
-def _switch(new: Path, folder: Path) -> None:
-    """Put `new` where `folder` is; the old report is removed only once the new one is in place."""
-    old = None
-    if folder.exists():
-        old = Path(tempfile.mkdtemp(prefix=".report-old.", dir=folder.parent))
-        os.replace(folder, old / folder.name)
-    os.replace(new, folder)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
