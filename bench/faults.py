@@ -294,7 +294,7 @@ def random_kills(work: Path, notices: int, kills: int, seed: int,
         if killed:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        trial = Trial(f"{n + 1:3d} at {moment:5.2f} s" + ("" if killed else " (the run had ended)"))
+        trial = Trial(f"{n + 1:3d} at {moment:5.2f} s, {phase(out, start, inbox) if killed else 'the run had ended'}")
         done = subprocess.run(_command(inbox, out), cwd=ROOT, capture_output=True, text=True, check=False)
         reader.stop.set()
         thread.join()
@@ -303,6 +303,27 @@ def random_kills(work: Path, notices: int, kills: int, seed: int,
         trials.append(trial)
         log(f"kill {trial.point}: {'survived' if not trial.problems else '; '.join(trial.problems)}")
     return trials, reader, length
+
+
+def phase(out: Path, start: Path, inbox: Path) -> str:
+    """What the killed run had done, from what it left."""
+    if os.readlink(out / ".current") != os.readlink(start / ".current"):
+        return "after the switch"
+    if _half_written(out):
+        return "while writing the outputs"
+    stored = _stored(out)
+    if stored <= _stored(start):
+        return "before storing (start-up, planning, reading)"
+    return "while storing" if stored < sum(1 for _ in inbox.rglob("*.txt")) else "after storing, before writing"
+
+
+def _stored(out: Path) -> int:
+    import sqlite3
+    con = sqlite3.connect(out / ".notices" / "state.db")
+    try:
+        return int(con.execute("SELECT count(*) FROM files").fetchone()[0])
+    finally:
+        con.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,6 +368,8 @@ def _report(args: argparse.Namespace, swept: list[Trial], trials: list[Trial], r
              (f"| random moments of a run over {half} + {args.notices - half} notices (unkilled: {length:.1f} s) "
              f"| {len(trials)} | {survived(trials)} | {reader.mixed} | {reader.cut} | {reader.reads} |"),
              ""]
+    phases = Counter(t.point.split(", ", 1)[1] for t in trials)
+    lines += ["Where the random kills fell: " + ", ".join(f"{k} {n}" for k, n in phases.most_common()) + ".", ""]
     failed = [t for t in swept + trials if t.problems]
     lines += [f"- {t.point}: {'; '.join(t.problems)}" for t in failed]
     if not failed:

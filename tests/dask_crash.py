@@ -1,6 +1,7 @@
 """Test only: a Dask worker preload (`distributed.worker.preload`) that kills its worker at once on any file
 whose name holds "crash", as a segfault in a native library would (the hook of tests/test_workers.py), and
-stalls on one whose name holds "hang", as a native library stuck in a loop would."""
+stalls on one whose name holds "hang", as a native library stuck in a loop would; with
+NOTICES_TEST_DIE_STARTING, the first worker to load the models dies while loading them."""
 from __future__ import annotations
 
 import os
@@ -19,3 +20,22 @@ def dask_setup(worker: object) -> None:
             time.sleep(3600)
         return real(path, source, rules, tagger, fail_fast)
     stages.process_file = crash_on_marked  # type: ignore[assignment]
+
+
+def _die_once_while_starting(folder: str) -> None:
+    """With NOTICES_TEST_DIE_STARTING set to a folder: the first worker to load the models dies while doing
+    so, as a worker killed while starting would; the workers that start after it load them."""
+    from pipeline.engine import cluster
+    real = cluster.Loader.setup
+
+    def setup(self, worker):  # type: ignore[no-untyped-def]
+        try:
+            os.mkdir(os.path.join(folder, "died"))
+        except FileExistsError:
+            return real(self, worker)
+        os._exit(71)
+    cluster.Loader.setup = setup  # type: ignore[method-assign]
+
+
+if os.environ.get("NOTICES_TEST_DIE_STARTING"):
+    _die_once_while_starting(os.environ["NOTICES_TEST_DIE_STARTING"])

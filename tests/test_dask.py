@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -19,7 +20,7 @@ import pipeline
 from pipeline.cli import main
 from pipeline.engine.plan import Found, file_hash
 
-from .conftest import SAMPLES
+from .conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.slow  # starts Dask clusters: `pytest -m "not slow"` leaves it out
 
@@ -136,3 +137,45 @@ def _address(path: Path) -> str:
             return str(json.loads(path.read_text(encoding="utf-8"))["address"])
         time.sleep(0.1)
     raise AssertionError(f"the scheduler wrote no address to {path} within {START_SECONDS} s")
+
+
+def test_dask_a_worker_that_dies_while_loading_the_models_is_waited_for(tmp_path: Path) -> None:
+    """Issue 21: a worker killed while it loads the rules and models (tests/dask_crash.py) failed the run;
+    its nanny starts it again and the run sends the models again, then reads every file."""
+    inbox = _inbox(tmp_path / "inbox", copies=1)
+    env = {**os.environ, "NOTICES_TEST_DIE_STARTING": str(tmp_path),
+           "DASK_DISTRIBUTED__WORKER__PRELOAD": json.dumps([str(ROOT / "tests" / "dask_crash.py")])}
+    command = [sys.executable, "-m", "pipeline", "run", str(inbox), "-o", str(tmp_path / "dask"), "--today", TODAY,
+               "--executor", "dask", "--workers", "2"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "died").is_dir(), "a worker died while loading the models"
+    assert "a Dask worker died while loading the rules and models; trying again in 1 s" in done.stderr
+    assert _run(inbox, tmp_path / "local") == 0
+    assert _tables(tmp_path / "dask") == _tables(tmp_path / "local")
+
+
+def test_dask_workers_that_keep_dying_while_starting_end_the_run_in_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed.comm.core import CommClosedError
+
+    from pipeline.engine import cluster
+    from pipeline.errors import ServiceError
+
+    class Dying:
+        tries = 0
+
+        def register_plugin(self, plugin: object, name: str) -> None:
+            self.tries += 1
+            raise CommClosedError("in <TCP (closed) Scheduler Broadcast>: Stream is closed")
+
+        def wait_for_workers(self, n: int, timeout: float) -> None:
+            raise TimeoutError
+
+    monkeypatch.setattr(cluster, "RETRY_SECONDS", (0, 0))
+    client = Dying()
+    with pytest.raises(ServiceError) as caught:
+        cluster._register(client, object())  # type: ignore[arg-type]
+    assert client.tries == 3
+    assert caught.value.reason == "Dask workers died while loading the rules and models, 3 times (CommClosedError)"
+    assert "out of memory" in caught.value.hint

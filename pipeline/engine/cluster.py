@@ -7,7 +7,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 PLUGIN = "notices"
 CONNECT_SECONDS = 30  # to reach a scheduler, and for it to have a worker
+RETRY_SECONDS = (1, 3, 9)  # waits before the models are sent again to workers that died loading them
+DIED_STARTING = "see the workers' logs; a worker killed while loading them is often out of memory (each needs about 1 GB)"
 SAME_VERSIONS = "install the same notices version and rules/ on every worker as on this machine, then restart them"
 SHARED_INBOX = "every worker must see the inbox at the same path as this machine (a shared mount)"
 _LOADED: dict[str, _Models] = {}  # in a worker process: its models, by rules version, kept from run to run
@@ -113,11 +115,23 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Client]:
 
 
 def _register(client: Client, loader: Loader) -> None:
-    """Every worker loads the models before the first batch is sent (and again after it restarts)."""
-    try:
-        client.register_plugin(loader, name=PLUGIN)
-    except ServiceError as exc:
-        raise ServiceError(exc.reason, SAME_VERSIONS) from None
+    """Every worker loads the models before the first batch is sent (and again after it restarts). A worker
+    that dies while loading them (killed, out of memory) is waited for, as its nanny starts it again, and
+    the models are sent again; after RETRY_SECONDS, one line says so."""
+    for wait in (*RETRY_SECONDS, None):
+        try:
+            client.register_plugin(loader, name=PLUGIN)
+            return
+        except ServiceError as exc:
+            raise ServiceError(exc.reason, SAME_VERSIONS) from None
+        except (CommClosedError, OSError) as exc:
+            if wait is None:
+                raise ServiceError(f"Dask workers died while loading the rules and models, {len(RETRY_SECONDS) + 1} "
+                                   f"times ({type(exc).__name__})", DIED_STARTING) from None
+            log.warning("a Dask worker died while loading the rules and models; trying again in %d s", wait)
+            time.sleep(wait)
+            with suppress(TimeoutError):
+                client.wait_for_workers(1, timeout=CONNECT_SECONDS)
 
 
 def _isolated(client: Client, work: list[list[Found]], slots: int, fail_fast: bool,
