@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import pairwise
@@ -21,6 +22,8 @@ BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(
 DATE_REF = date(2000, 1, 1)
 SIGNER_NOTE = re.compile(r"\([^()]{2,30}\)")  # (电子信息工程学院), (潍坊市大数据局代章) under a signer
 INFERRED = {"year_inferred", "relative", "date_inferred"}
+MAY_HOLD_YEAR = re.compile(r"年|\d{4}")
+DATE_PIECE = 2000  # characters read at a time for the first full date (a paragraph is shorter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +76,12 @@ def _first_written_date(doc: Document) -> date | None:
     """The first date written with its year in the body (not counted from today); a year alone (2012年,政治处…)
     only when the body writes no full date."""
     first_year: date | None = None
-    for block in doc.blocks:
-        if block.boilerplate:
+    pieces = (piece for block in doc.blocks if not block.boilerplate
+              for piece in _pieces(doc.text[block.char_start:block.char_end]))
+    for piece in pieces:  # read piece by piece: the first full date is often in the first lines
+        if not MAY_HOLD_YEAR.search(piece):  # a full date writes 年 or four digits (2017-06-30)
             continue
-        for value in resolve(doc.text[block.char_start:block.char_end], DATE_REF):
+        for value in resolve(piece, DATE_REF):
             if value.kind is TimeKind.recurrence or value.kind is TimeKind.duration:
                 continue
             moment = value.start or value.end
@@ -87,6 +92,18 @@ def _first_written_date(doc: Document) -> date | None:
                 return day
             first_year = first_year or day
     return first_year
+
+
+def _pieces(text: str, size: int = DATE_PIECE) -> Iterator[str]:
+    """`text` in pieces of about `size` characters, each cut after a stop or a line break where it has one."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = max(text.rfind(stop, start, end) for stop in "。;!?\n")
+            end = cut + 1 if cut > start else end
+        yield text[start:end]
+        start = end
 
 
 def _lines(doc: Document) -> list[Line]:

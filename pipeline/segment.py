@@ -14,6 +14,7 @@ LABEL_MAX = 40
 HEADER_CELL_MAX = 15
 LONG_COLUMN_RATIO = 2.0
 PATH_SEP = " > "
+MAX_SENTENCE = 2000  # characters; the longest sentence of the samples and the real notices has 956
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +23,9 @@ class Heading:
     label: str
 
 
-def segment(doc: Document, rules: Rules) -> list[Clause]:
-    """Every clause of the body in reading order; boilerplate and preformatted blocks give none."""
+def segment(doc: Document, rules: Rules, most: int | None = None) -> list[Clause]:
+    """Every clause of the body in reading order; boilerplate and preformatted blocks give none. Cutting
+    stops once there are more than `most` (the caller gives the notice one error row then)."""
     clauses: list[Clause] = []
     stack: list[Heading] = []
     numbered_seen = False
@@ -42,7 +44,10 @@ def segment(doc: Document, rules: Rules) -> list[Clause]:
         elif block.kind in (BlockKind.paragraph, BlockKind.heading):
             # a heading may carry a period or a duty too: (一)方案实施阶段(9月7日—9月12日)
             path = PATH_SEP.join(h.label for h in stack)
-            clauses.extend(_text_clauses(doc, block.char_start, block.char_end, path, block, index, rules))
+            room = None if most is None else most + 1 - len(clauses)
+            clauses.extend(_text_clauses(doc, block.char_start, block.char_end, path, block, index, rules, room))
+        if most is not None and len(clauses) > most:
+            break
     return clauses
 
 
@@ -69,9 +74,10 @@ def _label(text: str) -> str:
 
 
 def _text_clauses(doc: Document, start: int, end: int, path: str, block: Block, index: int,
-                  rules: Rules, in_table: bool = False, page: int | None = None) -> list[Clause]:
+                  rules: Rules, most: int | None = None, in_table: bool = False,
+                  page: int | None = None) -> list[Clause]:
     out = []
-    for s, e in sentences(doc.text, start, end, rules):
+    for s, e in sentences(doc.text, start, end, rules)[:most]:
         out.append(Clause(text=doc.text[s:e], char_start=s, char_end=e, section=path, page=page or block.page,
                           block_index=index, parts=tuple(parts(doc.text, s, e, rules)), in_table=in_table))
     return out
@@ -85,7 +91,25 @@ def sentences(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, 
         spans.append((begin, i + 1))
         begin = i + 1
     spans.append((begin, end))
-    return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+    trimmed = [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+    return [piece for a, b in trimmed for piece in _bounded(text, a, b, rules)]
+
+
+def _bounded(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int]]:
+    """A sentence over MAX_SENTENCE characters in pieces of at most that, cut after a comma where it has
+    one. A duty is read against its sentence, so a sentence of a megabyte (a data dump, a text without
+    stops) would cost its every duty a megabyte of reading."""
+    if end - start <= MAX_SENTENCE:
+        return [(start, end)]
+    pieces = []
+    begin = last = start
+    for cut in [i + 1 for i in _cut_points(text, start, end, rules.patterns.regexes.clause_sep.pattern, "")] + [end]:
+        if cut - begin > MAX_SENTENCE and last > begin:
+            pieces.append((begin, last))
+            begin = last
+        last = cut
+    pieces.append((begin, end))
+    return [(a, min(a + MAX_SENTENCE, b)) for begin, b in pieces for a in range(begin, b, MAX_SENTENCE)]
 
 
 def parts(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int]]:
@@ -110,7 +134,7 @@ def _cut_points(text: str, start: int, end: int, char_class: str, also: str) -> 
         ch = text[i]
         if waiting and ch == waiting[-1]:
             waiting.pop()
-        elif ch in OPENERS and not (ch == "“" and "“" in waiting):
+        elif ch in OPENERS:
             waiting.append(OPENERS[ch])
         elif ch in also:
             waiting.clear()

@@ -77,7 +77,7 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
     validity: tuple[date | None, date | None] = (None, None)
     if doc_type.has_requirements():  # a form, a news item or a README is read for its metadata only
         tracker.stage = Stage.segment
-        clauses = segment(doc, rules)
+        clauses = segment(doc, rules, rules.limits.max_clauses)
         _within(len(clauses), rules.limits.max_clauses, "max_clauses", raw.source, "sentences")
         tracker.stage = Stage.extract
         tasks, task_blocks = extract_tasks(doc, rules, ref, issuer)
@@ -87,8 +87,9 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
         named = tagger.mentions(meta.addressee)
         units = [m.name for m in named if m.label == ORG]
         addressee = units[0] if units else "" if named else meta.addressee  # people addressed are no unit
-        requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer), tasks)
-        _within(len(requirements), rules.limits.max_requirements, "max_requirements", raw.source, "duties")
+        most = rules.limits.max_requirements
+        requirements = extract(clauses, Context(doc, rules, tagger, ref, ref_is_issue, addressee, issuer), tasks, most)
+        _within(len(requirements), most, "max_requirements", raw.source, "duties")
         validity = find_validity(clauses, meta, ref, rules)
     as_of = meta.as_of or next((i.as_of for i in items if i.as_of), None)
     items = [replace(i, as_of=i.as_of or as_of, lead_org=canonical(i.lead_org, rules),
@@ -101,10 +102,11 @@ def _stages(raw: RawDocument, rules: Rules, tagger: Tagger, tracker: _Tracker, f
 
 
 def _within(count: int, limit: int, name: str, source: str, what: str) -> None:
-    """OverLimit naming `name` when one notice has more `what` than `limit`: a data dump or a runaway file
-    ends in one error row, not in hours of work while the run holds its lock."""
+    """OverLimit naming `name` when one notice has more `what` than `limit` (the stage stopped counting
+    past it): a data dump or a runaway file ends in one error row, not in hours of work while the run
+    holds its lock."""
     if count > limit:
-        raise over_limit(name, source, f"the notice has {count} {what}, more than {limit}")
+        raise over_limit(name, source, f"the notice has more than {limit} {what}")
 
 
 def _record(raw: RawDocument, doc_id: str, meta: DocMeta) -> DocumentRecord:

@@ -248,3 +248,37 @@ def test_limits_csv_rows(inbox: Path, tmp_path: Path, rules: Rules) -> None:
     summary = run(inbox, tmp_path / "out", _with(rules, max_sheet_rows=20), today=AS_OF)
     assert (summary.files, summary.failed) == (3, 1)
     assert "fills 30 rows, more than 20" in _only_error(tmp_path / "out", "m_tasks.csv", "max_sheet_rows")["reason"]
+
+
+def _one_line(shape: str, size: int) -> str:
+    """A notice of `size` characters in one line, of a shape that once made reading it grow with the
+    square of its length (a run of digits, of word characters, of quotes never closed) or worse."""
+    import random
+    pick = random.Random(size).choice
+    cjk = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    pieces = {
+        "cjk": lambda: "".join(pick(cjk) for _ in range(size)),  # no stop, no comma: words only
+        "digits": lambda: "".join(pick("0123456789") for _ in range(size)),
+        "latin": lambda: "".join(pick("abcdefghij") for _ in range(size)),
+        "mixed": lambda: "".join(pick([*cjk[:50], *"ab1-./ ,:年月日@"]) for _ in range(size)),
+        "quotes": lambda: "“各单位" * (size // 4),  # quotes opened and never closed
+        "stops": lambda: "请于6月30日前报送材料。" * (size // 13),  # a data dump: every sentence a duty
+        "commas": lambda: "各单位于6月30日前报送材料," * (size // 15),  # one sentence of a megabyte
+    }
+    return pieces[shape]()
+
+
+def test_limits_one_line_notices_of_ten_megabytes_end_within_their_limits(inbox: Path, tmp_path: Path,
+                                                                          rules: Rules) -> None:
+    """Issue 21: a 10 MB notice in one line ends in one error row naming the limit it is over (sentences,
+    duties), and one of a megabyte of any shape is read, well within a time limit lowered to a minute:
+    the reading no longer grows with the square of a sentence's length or a line's."""
+    for shape, size in (("stops", 10 << 20), ("commas", 10 << 20), ("cjk", 1 << 20), ("digits", 1 << 20),
+                        ("latin", 1 << 20), ("mixed", 1 << 20), ("quotes", 1 << 20)):
+        (inbox / f"m_{shape}.txt").write_text(_one_line(shape, size), encoding="utf-8")
+    summary = run(inbox, tmp_path / "out", _with(rules, max_seconds=60), today=AS_OF, workers=1)
+    errors = {e["source"]: e["reason"] for e in _errors(tmp_path / "out")}
+    assert summary.files == 9 and "max_seconds" not in " ".join(errors.values()), errors
+    assert "more than 20000 sentences (limit max_clauses" in errors.pop("m_stops.txt")
+    assert "more than 5000 duties (limit max_requirements" in errors.pop("m_commas.txt")
+    assert errors == {}

@@ -51,14 +51,18 @@ class _Group:
     quantities: list[Quantity] = field(default_factory=list)
 
 
-def extract(clauses: list[Clause], ctx: Context, tasks: list[Requirement] | None = None) -> list[Requirement]:
+def extract(clauses: list[Clause], ctx: Context, tasks: list[Requirement] | None = None,
+            most: int | None = None) -> list[Requirement]:
     """One row per obligation in reading order, numbered `<doc_id>-0001`…; `tasks` are the rows already read
-    from task tables (extract_tasks), put in their place."""
+    from task tables (extract_tasks), put in their place. Reading stops once there are more than `most`
+    rows (the caller gives the notice one error row then)."""
     rows: list[Requirement] = list(tasks or ())
     firsts: dict[int, Clause] = {}  # the first clause of each block: its actor acts in the block's later ones
     for clause in reading_clauses(clauses, ctx.doc, ctx.ref, ctx.rules):
         first = firsts.setdefault(clause.block_index, clause)
         rows.extend(_clause_rows(clause, partial(_parties, clause, first, ctx), ctx))
+        if most is not None and len(rows) > most:
+            return rows
     rows = [r for r in without_programme(rows, ctx.rules) if not is_idle_month(r, ctx.rules)]
     rows.sort(key=lambda r: r.char_start)
     unique = _main_actor_for_the_rest(list(dict.fromkeys(rows)), ctx)

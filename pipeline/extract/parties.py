@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -136,10 +137,27 @@ def _free(text: str, mentions: tuple[Mention, ...], rules: Rules) -> list[Mentio
     """Mentions that name an acting party: not quoted, not in the recipient phrase after a submit
     verb (报送…, 上报党建负责老师), not right after 向 or a short submit verb (报教务处), and not the author of a
     cited document (领会教务处《…》)."""
-    blocked = _quoted_spans(text, rules) + _recipient_phrases(text, rules)
+    blocked = _merged(_quoted_spans(text, rules) + _recipient_phrases(text, rules))
+    starts = [a for a, _ in blocked]
     toward = {m.end() for m in alternation_re(rules.verbs.toward + rules.verbs.submit_short).finditer(text)}
-    return [m for m in mentions if m.start not in toward and not any(a <= m.start < b for a, b in blocked)
+
+    def is_blocked(at: int) -> bool:
+        n = bisect_right(starts, at) - 1
+        return n >= 0 and at < blocked[n][1]
+    return [m for m in mentions if m.start not in toward and not is_blocked(m.start)
             and not text.startswith(CITING, m.end)]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, those that overlap made one: a point is in one of them when it is in the last that
+    starts at or before it."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _recipient_phrases(text: str, rules: Rules) -> list[tuple[int, int]]:

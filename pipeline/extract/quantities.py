@@ -10,7 +10,7 @@ from ..rules import Rules, alternation
 
 _MATCHERS: dict[int, tuple[Rules, tuple[re.Pattern[str], dict[str, Unit]]]] = {}  # by id of the rules
 
-NUMBER = r"\d+(?:\.\d+)?"
+NUMBER = r"(?<![\d.])\d{1,12}(?:\.\d{1,6})?"  # bounded: a run of digits is not tried from each of its digits
 SENTENCE_END = re.compile(r"[。;!?]")  # normalised text: ASCII punctuation but the full stop
 BOUND_JOINERS = " ,;、且并"  # what may stand between the two bounds of one range
 PREFIX_GAP = 12  # 不少于本单位执法人员总数的5%: the bound word may stand a few words before the number
