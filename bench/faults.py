@@ -8,9 +8,9 @@ Each trial starts from the output folder of a run over half the inbox; the kille
 half and writes every output. Kill points: before every `os.replace`/`os.rename`, and after every
 transaction of the run state (the store's methods that write). The points are swept in forked copies of
 this process (a kill is `os._exit`: no clean-up runs); the random kills are SIGKILL to a `notices run`
-process group at a moment drawn from the length of an unkilled run. The reader resolves `.current` once
-and checks every file of that set against its manifest (a mixed or half-written set is counted), and
-reads `documents.csv` through its fixed name (a cut file is counted).
+process group at a moment drawn between the first stored batch and the end of an unkilled run. The
+reader resolves `.current` once and checks every file of that set against its manifest (a mixed or
+half-written set is counted), and reads `documents.csv` through its fixed name (a cut file is counted).
 """
 from __future__ import annotations
 
@@ -272,18 +272,20 @@ def _subprocess_run(inbox: Path, out: Path) -> float:
 
 
 def random_kills(work: Path, notices: int, kills: int, seed: int,
-                 log: Callable[[str], None] = print) -> tuple[list[Trial], Reader, float]:
+                 log: Callable[[str], None] = print) -> tuple[list[Trial], Reader, float, float]:
     """`kills` runs over `notices` notices (half of them new) killed at random moments while a reader
-    polls; returns the trials, the reader's counts and the length of an unkilled run."""
+    polls, from just before an unkilled run stored its first batch (a kill during the imports tests
+    little) to just after it ended; returns the trials, the reader's counts, and the length of an unkilled
+    run and the moment of its first batch."""
     inbox, start, clean = _prepared(work, notices // 2, notices - notices // 2, forked=False)
-    length = _subprocess_run(inbox, _fresh_copy(start, work / "timed"))
+    length, ready = _timed(inbox, _fresh_copy(start, work / "timed"), _stored(start))
     rng = random.Random(seed)
     out = work / "out"
     reader = Reader(out)
     trials = []
     for n in range(kills):
         _fresh_copy(start, out)
-        moment = rng.uniform(0.0, length * 1.05)
+        moment = rng.uniform(ready * 0.9, length * 1.05)
         reader.stop.clear()
         thread = threading.Thread(target=reader.poll, daemon=True)
         thread.start()
@@ -302,7 +304,22 @@ def random_kills(work: Path, notices: int, kills: int, seed: int,
             after_problems(out, inbox, clean)
         trials.append(trial)
         log(f"kill {trial.point}: {'survived' if not trial.problems else '; '.join(trial.problems)}")
-    return trials, reader, length
+    return trials, reader, length, ready
+
+
+def _timed(inbox: Path, out: Path, stored: int) -> tuple[float, float]:
+    """The length of an unkilled run, and the moment it stored its first batch (before it, a run only
+    starts up, plans and reads: a kill then tests little)."""
+    began = time.perf_counter()
+    proc = subprocess.Popen(_command(inbox, out), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first = 0.0
+    while proc.poll() is None:
+        if not first and (out / ".notices" / "state.db").is_file() and _stored(out) > stored:
+            first = time.perf_counter() - began
+        time.sleep(0.005)
+    if proc.returncode != 0:
+        raise RuntimeError(f"notices run failed (exit {proc.returncode})")
+    return time.perf_counter() - began, first or 0.0
 
 
 def phase(out: Path, start: Path, inbox: Path) -> str:
@@ -319,11 +336,14 @@ def phase(out: Path, start: Path, inbox: Path) -> str:
 
 def _stored(out: Path) -> int:
     import sqlite3
-    con = sqlite3.connect(out / ".notices" / "state.db")
     try:
-        return int(con.execute("SELECT count(*) FROM files").fetchone()[0])
-    finally:
-        con.close()
+        con = sqlite3.connect(f"file:{out / '.notices' / 'state.db'}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(con.execute("SELECT count(*) FROM files").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return -1  # being written, or not made yet
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,8 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="notices-faults-"))
     _warm()
     swept = sweep(work / "sweep")
-    trials, reader, length = random_kills(work / "random", args.notices, args.kills, args.seed)
-    report = _report(args, swept, trials, reader, length)
+    trials, reader, length, ready = random_kills(work / "random", args.notices, args.kills, args.seed)
+    report = _report(args, swept, trials, reader, length, ready)
     print(report)
     if args.markdown:
         args.markdown.write_text(report + "\n", encoding="utf-8")
@@ -352,7 +372,8 @@ def _warm() -> None:
     Tagger(load_rules())
 
 
-def _report(args: argparse.Namespace, swept: list[Trial], trials: list[Trial], reader: Reader, length: float) -> str:
+def _report(args: argparse.Namespace, swept: list[Trial], trials: list[Trial], reader: Reader, length: float,
+            ready: float) -> str:
     def survived(ts: list[Trial]) -> str:
         return f"{sum(not t.problems for t in ts)} of {len(ts)}"
     kinds = Counter(t.point.split()[1] for t in swept)
@@ -365,7 +386,8 @@ def _report(args: argparse.Namespace, swept: list[Trial], trials: list[Trial], r
              "|---|---:|---:|---:|---:|---:|",
              (f"| every kill point of a run over 2 + 1 notices ({points}) | {len(swept)} | {survived(swept)} "
              f"| {mixed} | | |"),
-             (f"| random moments of a run over {half} + {args.notices - half} notices (unkilled: {length:.1f} s) "
+             (f"| random moments of a run over {half} + {args.notices - half} notices (unkilled: {length:.2f} s, "
+              f"first batch stored at {ready:.2f} s; killed from {ready * 0.9:.2f} to {length * 1.05:.2f} s) "
              f"| {len(trials)} | {survived(trials)} | {reader.mixed} | {reader.cut} | {reader.reads} |"),
              ""]
     phases = Counter(t.point.split(", ", 1)[1] for t in trials)
