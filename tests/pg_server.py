@@ -27,6 +27,9 @@ def binaries() -> Path | None:
     return None
 
 
+CONTROLS: dict[str, tuple[list[str], list[str]]] = {}  # URL of a throwaway server -> (stop, start) commands
+
+
 @contextmanager
 def throwaway_server(folder: Path) -> Iterator[str]:
     """A new server for the block; yields its URL (user postgres, database postgres, no password)."""
@@ -41,11 +44,23 @@ def throwaway_server(folder: Path) -> Iterator[str]:
     try:
         _call([*as_user, str(folder / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                "--no-locale", "--no-sync"])
-        _call([*pg_ctl, "-l", str(root / "server.log"), "-w", "-o", f"-k {root} -c listen_addresses='' -F", "start"])
-        yield f"postgresql:///postgres?host={root}&user=postgres"
+        start = [*pg_ctl, "-l", str(root / "server.log"), "-w", "-o", f"-k {root} -c listen_addresses='' -F", "start"]
+        _call(start)
+        url = f"postgresql:///postgres?host={root}&user=postgres"
+        CONTROLS[url] = ([*pg_ctl, "-m", "fast", "-w", "stop"], start)
+        yield url
     finally:
         subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True, check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def stop(url: str) -> None:
+    """Stop the throwaway server at `url` (its sessions are ended, as at a restart of the service)."""
+    _call(CONTROLS[url][0])
+
+
+def start(url: str) -> None:
+    _call(CONTROLS[url][1])
 
 
 def with_schema(url: str, schema: str) -> str:

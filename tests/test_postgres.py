@@ -130,6 +130,36 @@ def test_postgres_lost_during_a_run_is_one_line_and_the_next_run_goes_on(
         {p.name for p in inbox.iterdir()}
 
 
+def test_postgres_stopped_and_started_again_mid_run(tmp_path: Path, pg_server: str, pg_url: str,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: the server is stopped (pg_ctl stop) while a run stores its first batch: one line, exit 1;
+    started again, the next run completes and changes.csv lists every file once."""
+    from pipeline.engine.pgstate import PgState
+
+    from .pg_server import CONTROLS, start, stop
+    if pg_server not in CONTROLS:
+        pytest.skip("a server of NOTICES_TEST_PG_DSN is not stopped by the tests")
+    inbox, out = _inbox(tmp_path / "inbox"), tmp_path / "out"
+    stored = PgState.store
+
+    def stopped_first(self: PgState, *args: object) -> None:
+        stop(pg_server)
+        monkeypatch.setattr(PgState, "store", stored)
+        stored(self, *args)  # type: ignore[arg-type]
+    monkeypatch.setattr(PgState, "store", stopped_first)
+    try:
+        assert _run(inbox, out, "--db", pg_url) == 1
+    finally:
+        start(pg_server)
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith("notices: error: lost PostgreSQL (") and "the files stored so far are kept" in error
+    assert _run(inbox, out, "--db", pg_url) == 3  # the empty file's error row, as in a first run
+    with (out / "changes.csv").open(encoding="utf-8-sig") as f:
+        new = [r["source"] for r in csv.DictReader(f) if r["change"] in ("new", "duplicate")]
+    assert sorted(new) == sorted(p.name for p in inbox.iterdir())
+
+
 @pytest.mark.parametrize("url", ["sqlite:///state.db"])
 def test_postgres_db_takes_only_a_postgresql_url(tmp_path: Path, url: str,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
