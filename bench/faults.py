@@ -111,17 +111,22 @@ def after_problems(out: Path, inbox: Path, clean: dict[str, bytes]) -> list[str]
     changes.csv, a person's file gone, a half-written set, an output damaged."""
     from pipeline.export.generations import damaged
     problems = [f"{name} differs from a clean run's" for name in TABLES if (out / name).read_bytes() != clean[name]]
-    with (out / "changes.csv").open(encoding="utf-8-sig", newline="") as f:
-        new = Counter(row["source"] for row in csv.DictReader(f) if row["change"] == "new")
-    sources = [p.relative_to(inbox).as_posix() for p in sorted(inbox.rglob("*.txt"))]
-    lost = [s for s in sources if new[s] != 1]
+    lost = history_lost(out, inbox)
     if lost:
-        problems.append(f"{len(lost)} files not listed once as new in changes.csv (e.g. {lost[0]}: {new[lost[0]]})")
+        problems.append(f"{len(lost)} files not listed once as new in changes.csv (e.g. {lost[0]})")
     problems += [f"{name} (a person's file) is gone" for name, text in MINE.items()
                  if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text]
     problems += [f"half-written set left: {p.name}" for p in _half_written(out)]
     problems += [f"damaged after the run: {name}" for name in damaged(out)]
     return problems
+
+
+def history_lost(out: Path, inbox: Path) -> list[str]:
+    """The files of the inbox that changes.csv does not list exactly once as new."""
+    with (out / "changes.csv").open(encoding="utf-8-sig", newline="") as f:
+        new = Counter(row["source"] for row in csv.DictReader(f) if row["change"] == "new")
+    sources = [p.relative_to(inbox).as_posix() for p in sorted(inbox.rglob("*.txt"))]
+    return [f"{s}: listed {new[s]} times" for s in sources if new[s] != 1]
 
 
 def _half_written(out: Path) -> list[Path]:
@@ -376,19 +381,21 @@ def _report(args: argparse.Namespace, swept: list[Trial], trials: list[Trial], r
             ready: float) -> str:
     def survived(ts: list[Trial]) -> str:
         return f"{sum(not t.problems for t in ts)} of {len(ts)}"
+    def lost(ts: list[Trial]) -> int:
+        return sum(int(p.split()[0]) for t in ts for p in t.problems if "not listed once as new" in p)
     kinds = Counter(t.point.split()[1] for t in swept)
     mixed = sum(any(p.startswith("after the kill") for p in t.problems) for t in swept)
     command = f"`.venv/bin/python bench/faults.py --notices {args.notices} --kills {args.kills} --seed {args.seed}`"
     points = ", ".join(f"{n} {k}" for k, n in kinds.items())
     half = args.notices // 2
     lines = ["# Kill trial", "", f"Command: {command}.", "",
-             "| trial | kills | survived | mixed sets seen | cut files seen | reads |",
-             "|---|---:|---:|---:|---:|---:|",
+             "| trial | kills | survived | history rows lost | mixed sets seen | cut files seen | reads |",
+             "|---|---:|---:|---:|---:|---:|---:|",
              (f"| every kill point of a run over 2 + 1 notices ({points}) | {len(swept)} | {survived(swept)} "
-             f"| {mixed} | | |"),
+             f"| {lost(swept)} | {mixed} | | |"),
              (f"| random moments of a run over {half} + {args.notices - half} notices (unkilled: {length:.2f} s, "
               f"first batch stored at {ready:.2f} s; killed from {ready * 0.9:.2f} to {length * 1.05:.2f} s) "
-             f"| {len(trials)} | {survived(trials)} | {reader.mixed} | {reader.cut} | {reader.reads} |"),
+             f"| {len(trials)} | {survived(trials)} | {lost(trials)} | {reader.mixed} | {reader.cut} | {reader.reads} |"),
              ""]
     phases = Counter(t.point.split(", ", 1)[1] for t in trials)
     lines += ["Where the random kills fell: " + ", ".join(f"{k} {n}" for k, n in phases.most_common()) + ".", ""]
