@@ -159,3 +159,25 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_generations_a_failure_after_the_switch_keeps_the_new_set(inbox: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills while the fixed names are linked: the set just made current stays whole and current,
+    and the next run links the names; temporary links a killed run left are removed."""
+    out = tmp_path / "out"
+    run(inbox, out)
+    os.symlink(os.path.join(CURRENT, "documents.csv"), out / ".documents.csv.999999.link")  # a killed run's
+
+    def full_disk(out_dir: Path, new: Path) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(generations, "_name", full_disk)
+    with pytest.raises(OSError):
+        run(inbox, out, today=date(2026, 11, 22))
+    current = out / CURRENT
+    assert (current / MANIFEST).is_file() and len(_sets(out)) == 2
+    assert Path(os.readlink(current)).name == _sets(out)[-1], "the new set is current"
+    monkeypatch.undo()
+    run(inbox, out, today=date(2026, 11, 23))
+    assert damaged(out) == [] and not (out / ".documents.csv.999999.link").exists()
+    assert all(os.readlink(out / n) == os.path.join(CURRENT, n) for n in os.listdir(out / CURRENT))

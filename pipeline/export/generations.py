@@ -30,6 +30,7 @@ GENERATIONS = ".generations"
 CURRENT = ".current"
 MANIFEST = ".manifest.json"
 STAGE_PREFIX = ".export."  # where the outputs are written first when there are no links
+LINK_SUFFIXES = (".link", ".link-probe")  # temporary links, left only by a run that was killed
 EDITABLE = ("checklists.xlsx", "checklists/")  # files staff edit: changed is not damaged
 
 
@@ -60,7 +61,7 @@ def has_links(out_dir: Path) -> bool:
     """Whether symbolic links can be made in `out_dir` (or it already holds the layout that uses them)."""
     if (out_dir / CURRENT).is_symlink():
         return True
-    probe = out_dir / f".link-probe.{os.getpid()}"
+    probe = out_dir / f".{os.getpid()}{LINK_SUFFIXES[1]}"
     try:
         probe.unlink(missing_ok=True)
         os.symlink(GENERATIONS, probe)
@@ -109,16 +110,17 @@ def _generation(out_dir: Path) -> Iterator[Path]:
         yield new
         _write_manifest(new)
         _carry(out_dir / CURRENT, new, _written(out_dir))
-        _switch(out_dir, new)
+        _link(out_dir / CURRENT, os.path.join(GENERATIONS, new.name))  # the switch, in one step
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
+    _name(out_dir, new)  # from here the new set is current: a failure leaves it so, the next run links it
     _prune(store, new)
 
 
-def _switch(out_dir: Path, new: Path) -> None:
-    """Make `new` current in one step, then give each of its names a fixed link in the output folder."""
-    _link(out_dir / CURRENT, os.path.join(GENERATIONS, new.name))
+def _name(out_dir: Path, new: Path) -> None:
+    """Give each name of the current set a fixed link in the output folder; remove links to names it no
+    longer has, and the temporary links of a run killed while making them."""
     for name in sorted(os.listdir(new)):
         path = out_dir / name
         if path.is_dir() and not path.is_symlink():  # the layout before links: moved aside, then removed
@@ -126,8 +128,11 @@ def _switch(out_dir: Path, new: Path) -> None:
             aside = Path(tempfile.mkdtemp(prefix="old-", dir=out_dir / GENERATIONS))
             os.replace(path, aside / name)
         _link(path, os.path.join(CURRENT, name))
-    for entry in out_dir.iterdir():  # a name the new set no longer has
-        if entry.is_symlink() and os.readlink(entry).startswith(CURRENT + os.sep) and not entry.exists():
+    for entry in out_dir.iterdir():
+        if not entry.is_symlink():
+            continue
+        gone = os.readlink(entry).startswith(CURRENT + os.sep) and not entry.exists()
+        if gone or (entry.name.startswith(".") and entry.name.endswith(LINK_SUFFIXES)):
             entry.unlink()
 
 
@@ -136,7 +141,7 @@ def _link(path: Path, target: str) -> None:
     is replaced)."""
     if path.is_symlink() and os.readlink(path) == target:
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.link")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{LINK_SUFFIXES[0]}")
     tmp.unlink(missing_ok=True)
     os.symlink(target, tmp)
     os.replace(tmp, path)
