@@ -63,14 +63,19 @@ def _build(rules: Rules) -> Any:
     import spacy
 
     jieba.setLogLevel(logging.WARNING)
-    load_dictionary(jieba)
+    # A dictionary of the tagger's own, not jieba's module-wide one: the words added here stay with this
+    # tagger, whatever another tagger (other rules) adds or a run's parent drops (engine/workers.py).
+    tokenizer = jieba.Tokenizer()
+    load_dictionary(tokenizer)
     for entity in rules.organizations.entities + rules.roles.entities:
         for word in (entity.name, *entity.aliases):
             # Only new words: boosting 学生 would split 学生社团 and make false roles.
-            if jieba.get_FREQ(word) is None:
-                jieba.add_word(word)
-                jieba.suggest_freq(word, tune=True)
+            if tokenizer.FREQ.get(word) is None:
+                tokenizer.add_word(word)
+                tokenizer.suggest_freq(word, tune=True)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    segmenter: Any = nlp.tokenizer
+    segmenter.jieba_seg = tokenizer  # spaCy's Chinese tokenizer calls its .cut(text, cut_all=False)
     ruler: Any = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(_patterns(rules.organizations.entities, ORG, rules.organizations.prefixes)
                        + _patterns(rules.roles.entities, ROLE, rules.organizations.prefixes))
@@ -85,12 +90,12 @@ def _patterns(entities: tuple[Entity, ...], label: str, prefixes: tuple[str, ...
             for name, word in words for prefix in ("", *prefixes)]
 
 
-def load_dictionary(jieba: Any) -> None:
-    """jieba's default dictionary from jieba's own cache file, in one read: jieba reads that file with
-    marshal.load from the open file, 0.57 s here against 0.22 s for marshal.loads of its bytes, and every
-    run waits for it before its workers start. Without a cache yet (the first run on a machine) or with
-    another dictionary, jieba builds and loads it itself."""
-    tokenizer = jieba.dt
+def load_dictionary(tokenizer: Any) -> None:
+    """jieba's default dictionary into `tokenizer` (a jieba.Tokenizer) from jieba's own cache file, in one
+    read: jieba reads that file with marshal.load from the open file, 0.57 s here against 0.22 s for
+    marshal.loads of its bytes, and every run waits for it before its workers start. Without a cache yet
+    (the first run on a machine) or with another dictionary, jieba builds and loads it itself."""
+    import jieba
     cache = Path(tokenizer.tmp_dir or tempfile.gettempdir()) / (tokenizer.cache_file or "jieba.cache")
     if tokenizer.initialized or tokenizer.dictionary != jieba.DEFAULT_DICT or not cache.is_file():
         tokenizer.initialize()
@@ -102,12 +107,3 @@ def load_dictionary(jieba: Any) -> None:
         return
     with tokenizer.lock:
         tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-
-
-def release_dictionary(jieba: Any) -> None:
-    """Drop jieba's dictionary from this process; load_dictionary reads it again when needed. A run's
-    parent loads it only for its workers to share, and once they are done a large run's outputs want the
-    room (60 MB)."""
-    tokenizer = jieba.dt
-    with tokenizer.lock:
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, 0, False

@@ -60,13 +60,10 @@ def parallel(rules: Rules, workers: int, fail_fast: bool = False, batch_size: in
 
 
 def _release_models() -> None:
-    """The workers are done: this process needs their models no more, and its outputs want the room."""
+    """The workers are done: this process needs their models no more (the tagger, with its dictionary of
+    60 MB), and its outputs want the room."""
     global _WORKER
-    import jieba
-
-    from ..nlp import release_dictionary
     _WORKER = None
-    release_dictionary(jieba)
     gc.unfreeze()
     gc.collect()  # the tagger's objects hold cycles
 
