@@ -3,6 +3,7 @@ of a larger one while a reader polls the output folder; after each kill the next
 tables of a clean run, every file listed once in changes.csv, and the files people put there kept.
 
     .venv/bin/python bench/faults.py [--notices 300] [--kills 50] [--seed 1] [--work DIR] [--markdown FILE]
+                                     [--sweep-only]
 
 Each trial starts from the output folder of a run over half the inbox; the killed run reads the other
 half and writes every output. Kill points: before every `os.replace`/`os.rename`, and after every
@@ -358,10 +359,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=None, help="folder for the inboxes and outputs (kept)")
     parser.add_argument("--markdown", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--sweep-only", action="store_true", help="only the kill at every point of a small run")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="notices-faults-"))
     _warm()
     swept = sweep(work / "sweep")
+    if args.sweep_only:
+        print(f"{sum(not t.problems for t in swept)} of {len(swept)} kills survived")
+        return 0 if all(not t.problems for t in swept) else 1
     trials, reader, length, ready = random_kills(work / "random", args.notices, args.kills, args.seed)
     report = _report(args, swept, trials, reader, length, ready)
     print(report)
