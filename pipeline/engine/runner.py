@@ -12,7 +12,7 @@ from .. import __version__
 from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
 from ..export import export
 from ..export.checklists import ALL, Horizon, horizon, upcoming
-from ..export.generations import damaged, read_manifest
+from ..export.generations import Manifest, damaged, read_manifest
 from ..export.links import link_documents
 from ..export.marks import Attached, Merged, merge, read_edits
 from ..export.words import DEFAULT
@@ -130,10 +130,11 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], read
     are missing or altered since. `read`: the files this run read, whose amendments of earlier notices are
     recorded."""
     stamp = f"{span.today}+{span.until}+{span.past}+{versions}+{lang}"  # what the outputs were last written for
-    merged = take_edits(state, out_dir)
+    manifest = read_manifest(out_dir)  # what the last run wrote: the edited checklists and the damage
+    merged = take_edits(state, out_dir, manifest)
     summary = replace(summary, marks_read=len(merged.marks), mark_conflicts=tuple(merged.conflicts),
                       mark_problems=tuple(merged.problems))
-    bad = damaged(out_dir) if state.get("exported") else []
+    bad = damaged(out_dir, manifest) if state.get("exported") else []
     if bad:
         log.warning("outputs missing or altered, written again: %s", ", ".join(bad))
         summary = replace(summary, repaired=tuple(bad))
@@ -151,10 +152,10 @@ def _finish(state: Store, summary: RunSummary, changes: list[ChangeRecord], read
     return replace(summary, next_due=next_due, removed_marks=len(marked.removed), finished=datetime.now())
 
 
-def take_edits(state: Store, out_dir: Path) -> Merged:
+def take_edits(state: Store, out_dir: Path, manifest: Manifest | None = None) -> Merged:
     """Store what staff marked in the checklists since the outputs were written (marks.py); files as the
-    last run left them (by its manifest) are not read again."""
-    manifest = read_manifest(out_dir)
+    last run left them (by its manifest, read here unless given) are not read again."""
+    manifest = manifest or read_manifest(out_dir)
     edits, problems = read_edits(out_dir, manifest.mtimes() if manifest is not None else {})
     merged = merge(state.marks(), edits, problems)
     state.save_marks(merged.marks, [])

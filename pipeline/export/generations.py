@@ -81,10 +81,10 @@ def read_manifest(out_dir: Path) -> Manifest | None:
         return None
 
 
-def damaged(out_dir: Path) -> list[str]:
+def damaged(out_dir: Path, manifest: Manifest | None = None) -> list[str]:
     """The outputs missing, or altered since they were written (a checklist staff edited is not), by path;
-    every output when the manifest is gone."""
-    manifest = read_manifest(out_dir)
+    every output when the manifest is gone. `manifest`: the one already read, if any."""
+    manifest = manifest or read_manifest(out_dir)
     if manifest is None:
         return [MANIFEST]
     bad = []
