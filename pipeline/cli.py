@@ -144,9 +144,36 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--recipients", type=Path, default=None, metavar="CSV",
                         help="organisation,address[,address…] per line (UTF-8 or GB18030): who gets whose mail")
     digest.add_argument("--base-url", default="", help="where the output folder is served, for links to the report")
+    digest.add_argument("--web-url", default="", help="where `notices serve` is reached, for links to each row")
     digest.add_argument("--rules", type=Path, default=None)
     _horizon_options(digest)
     digest.set_defaults(handler=_digest)
+
+    serve = sub.add_parser("serve", help="serve the office's web page: lists, marks, notices, uploads")
+    serve.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the output folder of the runs")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_positive, default=8080, help="port to listen on (default: 8080)")
+    serve.add_argument("--inbox", type=Path, default=None, help="where uploads go (default: the last run's inbox)")
+    serve.add_argument("--db", default=None, metavar="postgresql://...", help="the PostgreSQL state of `run --db`")
+    serve.add_argument("--rules", type=Path, default=None)
+    serve.add_argument("--workers", type=_positive, default=None,
+                       help="processes that read uploaded files (default: the number of cores)")
+    serve.add_argument("--secure-cookies", action="store_true",
+                       help="send the session cookie over HTTPS only (behind a TLS proxy)")
+    serve.add_argument("--root-path", default="", help="the path the site is served under by a proxy (/notices)")
+    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                       help="proxies whose X-Forwarded-* headers are trusted (default: 127.0.0.1)")
+    _horizon_options(serve)
+    serve.set_defaults(handler=_serve)
+
+    user = sub.add_parser("user", help="add, change or remove the web page's users")
+    user.add_argument("action", choices=("add", "passwd", "remove", "list"))
+    user.add_argument("name", nargs="?", default=None, help="the user's name")
+    user.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the output folder the page serves")
+    user.add_argument("--org", action="append", default=[], help="an organisation the user acts for (repeat)")
+    user.add_argument("--admin", action="store_true", help="an administrator: every organisation, the run history")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from stdin (one line)")
+    user.set_defaults(handler=_user)
 
     evaluate = sub.add_parser("evaluate", help="score an output folder against gold facts")
     evaluate.add_argument("output", type=Path)
@@ -454,7 +481,8 @@ def _digest(args: argparse.Namespace) -> int:
         return USAGE
     if args.org is not None and args.mail_to:
         recipients[args.org] = args.mail_to
-    mails = digest_mails(args.out, span, args.sender, recipients, args.base_url, args.org, args.lang)
+    mails = digest_mails(args.out, span, args.sender, recipients, args.base_url, args.org, args.lang,
+                         args.web_url)
     if args.to is not None:
         for path in write_messages(args.to, mails, file_names(list(mails), words(args.lang))):
             print(path)
@@ -492,6 +520,76 @@ def _no_password(url: str) -> str:
     from urllib.parse import urlsplit
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .engine.workers import default_workers
+    from .errors import RuleError
+    from .progress_report import log_to_file
+    from .web import Settings, make_app
+    if args.inbox is not None and not args.inbox.is_dir():
+        print(f"notices: error: inbox folder not found: {args.inbox}", file=sys.stderr)
+        return USAGE
+    settings = Settings(args.out, args.inbox, args.db, args.rules, args.today, args.past_days, args.horizon_months,
+                        args.lang, args.workers or default_workers(), args.secure_cookies)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        log_to_file(args.out)
+        app = make_app(settings)
+    except RuleError as exc:
+        return _broken(exc, with_hint=False)
+    except (OSError, sqlite3.Error) as exc:
+        return _output_broken(exc, args.out)
+    print(f"serving {args.out} on http://{args.host}:{args.port}{args.root_path} (Ctrl-C stops)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, root_path=args.root_path, proxy_headers=True,
+                forwarded_allow_ips=args.forwarded_allow_ips, log_level="warning", server_header=False)
+    return OK
+
+
+def _user(args: argparse.Namespace) -> int:
+    from .web import accounts
+    try:
+        if args.action == "list":
+            for item in accounts.users(args.out):
+                print(f"{item.name}\t{'admin' if item.admin else '-'}\t{', '.join(item.orgs)}")
+            return OK
+        if not args.name:
+            print(f"notices: error: `notices user {args.action}` needs a user name", file=sys.stderr)
+            return USAGE
+        if args.action == "remove":
+            accounts.remove_user(args.out, args.name)
+        else:
+            password = _password(args.password_stdin)
+            if password is None:
+                return USAGE
+            if args.action == "add":
+                accounts.add_user(args.out, args.name, password, args.org, args.admin)
+            else:
+                accounts.set_password(args.out, args.name, password)
+    except accounts.AccountError as exc:
+        print(f"notices: error: {exc}", file=sys.stderr)
+        return USAGE
+    except (OSError, sqlite3.Error) as exc:
+        return _output_broken(exc, args.out)
+    print(f"{args.action}: {args.name}")
+    return OK
+
+
+def _password(from_stdin: bool) -> str | None:
+    """A new password: one line of stdin, or typed twice at a terminal; None (said why) when neither works."""
+    import getpass
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        print("notices: error: no terminal to type the password at; use --password-stdin", file=sys.stderr)
+        return None
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        print("notices: error: the two passwords differ", file=sys.stderr)
+        return None
+    return first
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -98,6 +98,8 @@ def _converter(hint: object, default: object) -> Callable[[object], Any]:
         parse = _clock
     elif origin in (int, float):
         parse = origin
+    elif origin is bool:  # stored as 0/1 (SQLite) or true/false
+        parse = _flag
     else:
         raise TypeError(f"no stored form for {hint}")
     return lambda v: empty if v is None or v == "" else parse(v)
@@ -107,6 +109,10 @@ def _items(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(value.split(LIST_SEPARATOR))
     return tuple(str(v) for v in value)  # type: ignore[attr-defined]
+
+
+def _flag(value: object) -> bool:
+    return value in (True, 1, "1", "true", "True")
 
 
 def _day(value: object) -> date:

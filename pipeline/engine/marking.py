@@ -46,7 +46,7 @@ def set_marks(out_dir: Path, names: list[str], change: Change, span: Horizon, ru
         rows = of_organization(lists, org or ALL)
         found, unknown = _named(rows, names)
         marks = state.marks()
-        new = [_changed(marks.get(item.key, Mark(item.key)), change, now) for item in found]
+        new = [changed(marks.get(item.key, Mark(item.key)), change, now) for item in found]
         if not new:
             return Marked([], unknown)
         state.save_marks(new, [])
@@ -73,11 +73,12 @@ def _named(rows: list[Item], names: list[str]) -> tuple[list[Item], list[str]]:
     return found, unknown
 
 
-def _changed(mark: Mark, change: Change, now: datetime) -> Mark:
+def changed(mark: Mark, change: Change, now: datetime, origin: str = ORIGIN) -> Mark:
+    """The mark as `change` sets it, made at `now` by `origin` (done on `change.done_on`, else `now`'s day)."""
     done_on = change.done_on or (now.date() if change.status == "done" else None)
     return replace(mark, status=change.status, done_on=done_on if change.status == "done" else None,
                    assignee=mark.assignee if change.assignee is None else change.assignee,
-                   note=mark.note if change.note is None else change.note, updated=now.isoformat(), origin=ORIGIN)
+                   note=mark.note if change.note is None else change.note, updated=now.isoformat(), origin=origin)
 
 
 def marked_rows(out_dir: Path, span: Horizon, org: str | None = None) -> list[Item]:

@@ -190,6 +190,11 @@ class PgState:
         return {RequirementKey(source, kind, text, str(due or end or ""), str(_cell(quantity) or ""))
                 for source, kind, text, due, end, quantity in rows}
 
+    def text(self, source: str) -> str:
+        """The normalised text of one file ("" when none is stored)."""
+        row = self.con.execute("SELECT text FROM texts WHERE source = %s", (source,)).fetchone()
+        return str(row[0] or "") if row else ""
+
     def live_errors(self) -> list[ErrorRecord]:
         """The error records of files still in the inbox."""
         rows = self.con.execute(f"SELECT source, stage, reason, hint, doc_id FROM errors WHERE {LIVE} {BY_SOURCE}")

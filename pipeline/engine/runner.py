@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
-from ..dataset import ChangeRecord, RequirementKey, RunRecord, Snapshot
+from ..dataset import ChangeRecord, Mark, RequirementKey, RunRecord, Snapshot
 from ..export import export
 from ..export.checklists import ALL, Horizon, horizon, upcoming
 from ..export.generations import Manifest, damaged, read_manifest
@@ -171,7 +171,10 @@ def linked(state: Store, rules: Rules) -> Snapshot:
 def write(state: Store, snapshot: Snapshot, out_dir: Path, span: Horizon, lang: str) -> Attached:
     """Write every output from `snapshot` and store the marks that moved with their rows."""
     marked = export(replace(snapshot, runs=state.runs(), changes=state.changes()), out_dir, span, lang)
-    state.save_marks(marked.changed, marked.dropped)
+    # A mark made meanwhile beside the run (on the web page) is newer than the one this run moved: it stays.
+    now = state.marks()
+    state.save_marks([m for m in marked.changed if now.get(m.key, m).updated <= m.updated],
+                     [k for k in marked.dropped if now.get(k, Mark(k)).updated <= snapshot.staff_marks.get(k, Mark(k)).updated])
     state.set("dirty", "0")
     return marked
 

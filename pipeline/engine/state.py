@@ -108,6 +108,18 @@ class State:
         if repaired:
             self._history_from(out_dir / "notices.db")
 
+    @classmethod
+    def shared(cls, out_dir: Path) -> State:
+        """The state of a folder a run has made, opened beside runs for short reads and staff marks (the web
+        page): no checks and no schema; each call is its own transaction, waiting up to LOCK_WAIT for a run's.
+        FileNotFoundError when no run has made it."""
+        path = state_dir(out_dir) / "state.db"
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        state = cls.__new__(cls)
+        state.con = sqlite3.connect(path, timeout=LOCK_WAIT, check_same_thread=False)
+        return state
+
     def _history_from(self, written: Path) -> None:
         """The run history the last outputs hold (notices.db's runs and changes, in the state's column order),
         so that a rebuilt state keeps it."""
@@ -186,6 +198,11 @@ class State:
 
     def texts(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT source, text FROM texts"))
+
+    def text(self, source: str) -> str:
+        """The normalised text of one file ("" when none is stored)."""
+        row = self.con.execute("SELECT text FROM texts WHERE source = ?", (source,)).fetchone()
+        return str(row[0] or "") if row else ""
 
     def snapshot(self) -> Snapshot:
         return snapshot_of(self.records(), self.files(), self.texts(), self.runs(), self.changes(), self.marks())

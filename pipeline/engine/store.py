@@ -29,6 +29,8 @@ class Store(Protocol):
 
     def requirement_keys(self, sources: list[str]) -> set[RequirementKey]: ...
 
+    def text(self, source: str) -> str: ...
+
     def live_errors(self) -> list[ErrorRecord]: ...
 
     def count(self, table: str) -> int: ...
@@ -65,3 +67,20 @@ def open_store(out_dir: Path, db: str | None, wait: bool) -> Iterator[Store]:
             yield store
         except psycopg.OperationalError as exc:  # the server went away mid-run: one line, not a traceback
             raise lost(exc, db) from exc
+
+
+@contextmanager
+def open_shared(out_dir: Path, db: str | None) -> Iterator[Store]:
+    """The store of an output folder for short reads and staff marks beside runs (the web page): no run
+    lock, each call its own transaction. FileNotFoundError when no run has made the SQLite state;
+    ServiceError when PostgreSQL cannot be reached."""
+    if db is None:
+        with State.shared(out_dir) as state:
+            yield state
+        return
+    from .pgstate import PgState
+    store = PgState(db)
+    try:
+        yield store
+    finally:
+        store.con.close()

@@ -3,7 +3,7 @@ and the report; and checklists exported again from that folder as CSV, XLSX, iCa
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,6 +14,7 @@ from ..dataset import (
     RUN_COLUMNS,
     TABLES,
     ChangeRecord,
+    Row,
     Snapshot,
     Table,
     cells,
@@ -32,11 +33,12 @@ from .checklists import (
     Horizon,
     Item,
     checklists,
+    every_item,
     notice_of,
     of_organization,
     shown,
 )
-from .digest import digest_of, message
+from .digest import Links, digest_of, message
 from .forked import beside
 from .generations import new_set
 from .marks import Attached, attach
@@ -46,6 +48,9 @@ from .words import DEFAULT, Words, words
 from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "ics", "json")
+# notices.db's checklist table: every row of the checklists (current and past) with its organisation, as the
+# run wrote them; what the web page (pipeline.web) lists, by organisation, without computing them again.
+ITEM_FIELDS = tuple(f.name for f in fields(Item))
 
 
 def export(snapshot: Snapshot, out_dir: Path, span: Horizon, lang: str = DEFAULT) -> Attached:
@@ -64,7 +69,8 @@ def _write_outputs(snapshot: Snapshot, out_dir: Path, span: Horizon, w: Words) -
     tables = {name: (columns_of(name), table_rows(snapshot, name)) for name in TABLES}
     history: dict[str, Table] = {"runs": (RUN_COLUMNS, [cells(r) for r in snapshot.runs]),
                                  "changes": (CHANGE_COLUMNS, [cells(c) for c in _newest_first(snapshot.changes)]),
-                                 "marks": (list(MARK_FIELDS), [cells(m) for _, m in sorted(kept.items())])}
+                                 "marks": (list(MARK_FIELDS), [cells(m) for _, m in sorted(kept.items())]),
+                                 "checklist": (list(ITEM_FIELDS), [_cells(i) for i in every_item(lists)])}
     rows = sum(len(items) for items in lists.values())
     with beside(lambda: write_xlsx(out_dir / "checklists.xlsx", lists, w, marked.removed), rows):
         write_tables(out_dir, tables, history)
@@ -102,9 +108,10 @@ def export_checklists(out_dir: Path, fmt: str, span: Horizon, org: str | None = 
 
 
 def digest_mails(out_dir: Path, span: Horizon, sender: str, recipients: dict[str, list[str]], base_url: str = "",
-                 org: str | None = None, lang: str = DEFAULT) -> dict[str, EmailMessage]:
+                 org: str | None = None, lang: str = DEFAULT, web_url: str = "") -> dict[str, EmailMessage]:
     """The morning mail of each organisation (or of `org`) that has something overdue, due this week or new
-    since yesterday, addressed to its `recipients`."""
+    since yesterday, addressed to its `recipients`; linked to the web page at `web_url`, else to the report
+    at `base_url`."""
     w = words(lang)
     snapshot = read_snapshot(out_dir)
     lists = checklists_of(snapshot, span).lists
@@ -113,9 +120,10 @@ def digest_mails(out_dir: Path, span: Horizon, sender: str, recipients: dict[str
     orgs = [org] if org is not None else [name for name in lists if name not in WHOLE]
     mails = {}
     for name in orgs:
-        digest = digest_of(w.sheet(name) if name in NAMED else name, lists.get(name, []), span, fresh)
+        digest = replace(digest_of(w.sheet(name) if name in NAMED else name, lists.get(name, []), span, fresh),
+                         org_id=name)
         if not digest.is_empty():
-            mails[name] = message(digest, w, span.today, sender, recipients.get(name, []), base_url)
+            mails[name] = message(digest, w, span.today, sender, recipients.get(name, []), Links(base_url, web_url))
     return mails
 
 
@@ -141,6 +149,12 @@ def _ended(valid_until: date | None, withdrawn: date | None) -> date | None:
     if withdrawn is None:
         return valid_until
     return withdrawn if valid_until is None else min(valid_until, withdrawn)
+
+
+def _cells(item: Item) -> Row:
+    row = cells(item)
+    row["overdue"] = int(item.overdue)
+    return row
 
 
 def _newest_first(changes: list[ChangeRecord]) -> list[ChangeRecord]:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .checklists import Horizon, Item, shown
 from .words import Words
@@ -27,9 +27,34 @@ class Digest:
     """One organisation's morning mail: its rows by section (SECTIONS)."""
     organization: str
     sections: dict[str, list[Item]]
+    org_id: str = ""  # the organisation as the checklists name it (unassigned, not its words), for web links
 
     def is_empty(self) -> bool:
         return not any(self.sections.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where the mail links to: the report where the output folder is served (`base_url`), and each row on
+    the web page where `notices serve` is reached (`web_url`), which wins when both are given."""
+    base_url: str = ""
+    web_url: str = ""
+
+    def row(self, item: Item) -> str:
+        if self.web_url:
+            return f"{self.web_url.rstrip('/')}/item/{item.key}"
+        doc_id = item.req_id.rsplit("-", 1)[0]
+        return f"{self.base_url.rstrip('/')}/report/notices/{doc_id}.html#row-{item.req_id}" if self.base_url else ""
+
+    def everything(self, d: Digest, w: Words) -> tuple[str, str]:
+        """The link to everything and its line: the organisation's list on the web page, else the report."""
+        if self.web_url:
+            url = f"{self.web_url.rstrip('/')}/list?org={quote(d.org_id or d.organization)}"
+            return url, w.ui("web_digest", url=url)
+        if self.base_url:
+            url = f"{self.base_url.rstrip('/')}/report/index.html"
+            return url, w.ui("digest_report", url=url)
+        return "", ""
 
 
 def digest_of(organization: str, items: list[Item], span: Horizon, fresh: set[str]) -> Digest:
@@ -47,7 +72,7 @@ def digest_of(organization: str, items: list[Item], span: Horizon, fresh: set[st
     return Digest(organization, {"overdue": overdue, "this_week": week, "new": list(new.values())})
 
 
-def message(d: Digest, w: Words, day: date, sender: str, recipients: Iterable[str], base_url: str) -> EmailMessage:
+def message(d: Digest, w: Words, day: date, sender: str, recipients: Iterable[str], links: Links) -> EmailMessage:
     """The mail of one digest: a subject with its counts, a plain-text body and the same as HTML."""
     counts = {s: len(d.sections[s]) for s in SECTIONS}
     mail = EmailMessage()
@@ -57,17 +82,12 @@ def message(d: Digest, w: Words, day: date, sender: str, recipients: Iterable[st
         mail["To"] = ", ".join(recipients)
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    mail.set_content(_text(d, w, base_url))
-    mail.add_alternative(_html(d, w, base_url), subtype="html")
+    mail.set_content(_text(d, w, links))
+    mail.add_alternative(_html(d, w, links), subtype="html")
     return mail
 
 
-def _link(item: Item, base_url: str) -> str:
-    doc_id = item.req_id.rsplit("-", 1)[0]
-    return f"{base_url.rstrip('/')}/report/notices/{doc_id}.html#row-{item.req_id}" if base_url else ""
-
-
-def _text(d: Digest, w: Words, base_url: str) -> str:
+def _text(d: Digest, w: Words, links: Links) -> str:
     lines = [w.ui("digest_greeting", organization=d.organization), ""]
     for section in SECTIONS:
         lines.append(f"{w.ui('digest_' + section)} ({len(d.sections[section])})")
@@ -77,15 +97,16 @@ def _text(d: Digest, w: Words, base_url: str) -> str:
             extra = "；".join(f"{w.column(c)}：{cells[c]}" for c in ("status", "assignee", "to_whom", "how", "notice")
                              if cells[c])
             lines.append(f"- {line}" + (f"（{extra}）" if extra else ""))
-            if base_url:
-                lines.append(f"  {_link(item, base_url)}")
+            if links.row(item):
+                lines.append(f"  {links.row(item)}")
         lines.append("")
-    if base_url:
-        lines.append(w.ui("digest_report", url=f"{base_url.rstrip('/')}/report/index.html"))
+    url, line = links.everything(d, w)
+    if url:
+        lines.append(line)
     return "\n".join(lines)
 
 
-def _html(d: Digest, w: Words, base_url: str) -> str:
+def _html(d: Digest, w: Words, links: Links) -> str:
     e = html.escape
     parts = [f"<p>{e(w.ui('digest_greeting', organization=d.organization))}</p>"]
     for section in SECTIONS:
@@ -96,14 +117,14 @@ def _html(d: Digest, w: Words, base_url: str) -> str:
         rows = []
         for item in d.sections[section]:
             cells = [e(str(v or "")) for v in shown(item, COLUMNS, w)]
-            link = _link(item, base_url)
+            link = links.row(item)
             if link:
                 cells[2] = f'<a href="{e(link)}">{cells[2]}</a>'
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append(f"<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr>{head}</tr>{''.join(rows)}</table>")
-    if base_url:
-        url = f"{base_url.rstrip('/')}/report/index.html"
-        parts.append(f'<p><a href="{e(url)}">{e(w.ui("digest_report", url=url))}</a></p>')
+    url, line = links.everything(d, w)
+    if url:
+        parts.append(f'<p><a href="{e(url)}">{e(line)}</a></p>')
     return "<html><body>" + "".join(parts) + "</body></html>"
 
 

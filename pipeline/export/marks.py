@@ -236,7 +236,7 @@ def attach(lists: dict[str, list[Item]], marks: dict[str, Mark]) -> Attached:
         placed[target] = replace(mark, key=target)
         dropped.append(mark.key)
     for key, mark in placed.items():
-        described = _described(mark, items[key])
+        described = described_by(mark, items[key])
         if described != mark:
             changed.append(described)
             placed[key] = described
@@ -273,7 +273,8 @@ def _shingles(text: str) -> frozenset[str]:
     return frozenset(chars[i:i + SHINGLE] for i in range(max(0, len(chars) - SHINGLE + 1)))
 
 
-def _described(mark: Mark, item: Item) -> Mark:
+def described_by(mark: Mark, item: Item) -> Mark:
+    """The mark with the description of its row (to show it on the removed sheet, and find the row again)."""
     return replace(mark, organization=item.organization, due_date=item.due_date, what=item.what,
                    text=item.evidence, source=item.source)
 

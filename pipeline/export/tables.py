@@ -38,6 +38,11 @@ def as_text(v: Cell) -> str:
     return str(v)
 
 
+# Columns notices.db indexes: what the web page looks rows up by (an organisation's list, a row by key,
+# a notice's rows).
+INDEXED = {"checklist": ("organization", "key"), "requirements": ("doc_id",), "documents": ("doc_id",)}
+
+
 # --- writers ---------------------------------------------------------------------------------
 
 def write_csv(path: Path, columns: list[str], rows: Iterable[Row]) -> None:
@@ -137,6 +142,8 @@ def _write_sqlite(path: Path, tables: dict[str, Table]) -> None:
                 con.execute(f"CREATE TABLE {name} ({', '.join(_quote(c) for c in columns)})")
                 con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",
                                 ([_sql(r.get(c)) for c in columns] for r in rows))
+                for column in INDEXED.get(name, ()):
+                    con.execute(f"CREATE INDEX {name}_{column} ON {name} ({_quote(column)})")
             con.commit()
         finally:
             con.close()

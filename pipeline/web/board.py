@@ -1,0 +1,199 @@
+"""The last run's outputs as the web page reads them: notices.db of the current output set (its checklist
+rows by organisation, documents, requirements), with the staff marks of the store, and those made in the
+checklist files since the run, laid on the rows; nothing is computed again from the whole dataset."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..dataset import Mark, record_of
+from ..export.checklists import UNASSIGNED, Item
+from ..export.generations import CURRENT, read_manifest
+from ..export.marks import checklist_files, merge, read_edits
+
+SECTIONS = ("overdue", "this_week", "next_week", "later", "done")
+PAGE = 50  # notices per page of the list of notices
+
+
+class NotWritten(LookupError):
+    """The output folder holds no run's outputs yet (or outputs of a version without the checklist table)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """Where a row's clause is in its notice: the notice and the span of the clause in its text."""
+    doc_id: str
+    char_start: int
+    char_end: int
+
+
+@contextmanager
+def outputs(out_dir: Path) -> Iterator[sqlite3.Connection]:
+    """notices.db of the current set, read-only: opened through the fixed name, so a run that switches the
+    set meanwhile changes nothing of what this connection reads."""
+    path = out_dir / "notices.db"
+    if not path.is_file():
+        raise NotWritten(str(path))
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'checklist'").fetchone() is None:
+            raise NotWritten(str(path))
+        yield con
+    finally:
+        con.close()
+
+
+def set_id(out_dir: Path) -> str:
+    """What identifies the current output set (it changes whenever a run writes new outputs)."""
+    try:
+        return os.readlink(out_dir / CURRENT)
+    except OSError:
+        try:
+            return str((out_dir / "notices.db").stat().st_mtime_ns)
+        except OSError:
+            return ""
+
+
+def organisations(out_dir: Path) -> list[str]:
+    """Every organisation with rows, by name (rows of no organisation last)."""
+    with outputs(out_dir) as con:
+        names = [str(r[0]) for r in con.execute("SELECT DISTINCT organization FROM checklist ORDER BY organization")]
+    return sorted(names, key=lambda n: (n == UNASSIGNED, n))
+
+
+def rows_of(out_dir: Path, orgs: tuple[str, ...]) -> list[Item]:
+    """The checklist rows of these organisations, in the checklists' order (by date, undated last)."""
+    with outputs(out_dir) as con:
+        cursor = con.execute(f"SELECT * FROM checklist WHERE organization IN ({','.join('?' * len(orgs))}) "
+                             "ORDER BY rowid", orgs)
+        return [_item(cursor.description, r) for r in cursor]
+
+
+def row(out_dir: Path, key: str) -> Item | None:
+    with outputs(out_dir) as con:
+        cursor = con.execute("SELECT * FROM checklist WHERE key = ? LIMIT 1", (key,))
+        found = cursor.fetchone()
+        return _item(cursor.description, found) if found else None
+
+
+def clause_of(out_dir: Path, req_id: str) -> Clause | None:
+    with outputs(out_dir) as con:
+        found = con.execute("SELECT doc_id, char_start, char_end FROM requirements WHERE req_id = ? LIMIT 1",
+                            (req_id,)).fetchone()
+    return Clause(str(found[0]), int(found[1] or 0), int(found[2] or 0)) if found else None
+
+
+def documents(out_dir: Path, doc_ids: list[str] | None = None, page: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """A page of the notices (newest first; `doc_ids`: these, in this order) with how many rows each gives,
+    and how many there are in all. Renditions of a notice already listed are left out."""
+    with outputs(out_dir) as con:
+        con.row_factory = sqlite3.Row
+        counts = "(SELECT count(*) FROM requirements r WHERE r.doc_id = d.doc_id) AS rows"
+        if doc_ids is None:
+            shown = "duplicate_of IS NULL OR duplicate_of = ''"
+            total = int(con.execute(f"SELECT count(*) FROM documents WHERE {shown}").fetchone()[0])
+            found = con.execute(f"SELECT d.*, {counts} FROM documents d WHERE {shown} ORDER BY issued_on DESC, "
+                                "source LIMIT ? OFFSET ?", (PAGE, page * PAGE)).fetchall()
+            return [dict(r) for r in found], total
+        part = doc_ids[page * PAGE:(page + 1) * PAGE]
+        by_id = {r["doc_id"]: dict(r) for r in con.execute(
+            f"SELECT d.*, {counts} FROM documents d WHERE doc_id IN ({','.join('?' * len(part))})", part)}
+        return [by_id[i] for i in part if i in by_id], len(doc_ids)
+
+
+def document(out_dir: Path, doc_id: str) -> dict[str, Any] | None:
+    with outputs(out_dir) as con:
+        con.row_factory = sqlite3.Row
+        found = con.execute("SELECT * FROM documents WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone()
+    return dict(found) if found else None
+
+
+def requirements_of(out_dir: Path, doc_id: str) -> list[dict[str, Any]]:
+    with outputs(out_dir) as con:
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute("SELECT * FROM requirements WHERE doc_id = ? ORDER BY char_start, "
+                                             "req_id", (doc_id,))]
+
+
+def errors_of(out_dir: Path, source: str) -> list[dict[str, Any]]:
+    with outputs(out_dir) as con:
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute("SELECT * FROM errors WHERE source = ?", (source,))]
+
+
+def document_of(out_dir: Path, source: str) -> dict[str, Any] | None:
+    with outputs(out_dir) as con:
+        con.row_factory = sqlite3.Row
+        found = con.execute("SELECT * FROM documents WHERE source = ? LIMIT 1", (source,)).fetchone()
+    return dict(found) if found else None
+
+
+def sections(items: list[Item], today: date, past: date | None) -> dict[str, list[Item]]:
+    """Rows by when they are due from `today`: overdue, this week (to Sunday), next week, later or undated,
+    and done; rows long past (before `past`, or undated in a notice no longer valid) are history, not shown."""
+    sunday = today + timedelta(days=6 - today.weekday())
+    out: dict[str, list[Item]] = {name: [] for name in SECTIONS}
+    for item in items:
+        due = item.due_date
+        if (due is None and item.valid_until is not None and item.valid_until < today) or \
+                (due is not None and past is not None and due < past):
+            continue
+        if item.status == "done":
+            out["done"].append(item)
+        elif due is not None and due < today:
+            out["overdue"].append(item)
+        elif due is not None and due <= sunday:
+            out["this_week"].append(item)
+        elif due is not None and due <= sunday + timedelta(days=7):
+            out["next_week"].append(item)
+        else:
+            out["later"].append(item)
+    return out
+
+
+def marked(items: list[Item], marks: dict[str, Mark]) -> list[Item]:
+    """The rows with the marks of their keys on them (and overdue as of the marks: a done row is not)."""
+    return [_marked(i, marks[i.key]) if i.key in marks else i for i in items]
+
+
+def _marked(item: Item, mark: Mark) -> Item:
+    return replace(item, status=mark.status, assignee=mark.assignee, done_on=mark.done_on, note=mark.note)
+
+
+class Pending:
+    """Marks staff made in the checklist files since the run wrote them, read once per change of the files
+    (the page shows them before the next run takes them into the store)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: tuple[str, tuple[tuple[str, int], ...]] | None = None
+        self._edits: list[Any] = []
+        self._written: dict[str, int] = {}
+
+    def over(self, out_dir: Path, stored: dict[str, Mark]) -> dict[str, Mark]:
+        """The stored marks with the edits in the files that are newer laid over them."""
+        with self._lock:
+            files = tuple(sorted(checklist_files(out_dir).items()))
+            seen = (set_id(out_dir), files)
+            if seen != self._seen:
+                if self._seen is None or seen[0] != self._seen[0]:
+                    manifest = read_manifest(out_dir)
+                    self._written = manifest.mtimes() if manifest is not None else {}
+                self._edits = read_edits(out_dir, self._written)[0] if any(
+                    self._written.get(name) != mtime for name, mtime in files) else []
+                self._seen = seen
+            edits = self._edits
+        if not edits:
+            return stored
+        return {**stored, **{m.key: m for m in merge(stored, edits).marks}}
+
+
+def _item(description: Any, values: tuple[object, ...]) -> Item:
+    return record_of(Item, dict(zip((d[0] for d in description), values)))

@@ -1,0 +1,330 @@
+"""The pages and actions of the web page, each a function of the request (app.Ctx) to a response: the
+list, a row and its marks, the notices and their search, a notice with its clause, uploads, the runs."""
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..dataset import Mark
+from ..engine.marking import Change, changed
+from ..export.marks import described_by
+from ..export.report import segments
+from ..export.words import status_ids
+from ..readers import READERS
+from . import accounts, board, uploads
+from .app import FORM_OVERHEAD, Ctx, Site, csrf_ok, csrf_token, now, signed_in
+
+log = logging.getLogger(__name__)
+
+MAX_ASSIGNEE = 100
+MAX_NOTE = 2000
+ORIGIN = "web"  # a mark's origin: web (user)
+
+
+def _site(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
+
+
+def _local(target: str, base: str) -> str:
+    """`target` if it is a path of this site, else the list: a sign-in never sends people elsewhere."""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc \
+            and "\\" not in target:
+        return target
+    return f"{base}/list"
+
+
+# --- signing in and out -------------------------------------------------------------------------
+
+async def login_page(request: Request) -> Response:
+    site = _site(request)
+    if await run_in_threadpool(signed_in, request, site):
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/list", 303)
+    return site.render(request, "login.html", None, next=request.query_params.get("next", ""), name="",
+                       message="", title=site.words.ui("web_sign_in"))
+
+
+async def login(request: Request) -> Response:
+    site = _site(request)
+    form = await request.form(max_files=0, max_fields=10)
+    if not csrf_ok(request, form):
+        raise HTTPException(403)
+    name, password = str(form.get("user") or ""), str(form.get("password") or "")
+    target = str(form.get("next") or "")
+    result = await run_in_threadpool(accounts.sign_in, site.settings.out_dir, name.strip(), password, now())
+    if result.user is None:
+        w = site.words
+        message = w.ui("web_locked", until=f"{result.locked_until:%H:%M}") if result.locked_until else w.ui("web_wrong")
+        log.info("sign-in refused for %r%s", name, " (locked)" if result.locked_until else "")
+        return site.render(request, "login.html", None, status=401 if not result.locked_until else 429,
+                           next=target, name=name, message=message, title=w.ui("web_sign_in"))
+    request.session.clear()  # a new session (and CSRF token) for the signed-in user
+    request.session.update({"user": result.user.name, "v": result.user.version})
+    csrf_token(request)
+    return RedirectResponse(_local(target, request.scope.get("root_path", "")), 303)
+
+
+def logout(ctx: Ctx) -> Response:
+    ctx.request.session.clear()
+    return RedirectResponse(f"{ctx.request.scope.get('root_path', '')}/login", 303)
+
+
+def home(ctx: Ctx) -> Response:
+    return RedirectResponse(f"{ctx.request.scope.get('root_path', '')}/list", 303)
+
+
+# --- the list and its rows ------------------------------------------------------------------------
+
+def my_list(ctx: Ctx) -> Response:
+    site, request = ctx.site, ctx.request
+    allowed = site.allowed(ctx.user)
+    org = request.query_params.get("org") or (allowed[0] if allowed else "")
+    if org not in allowed:
+        raise HTTPException(404)
+    try:
+        items = board.rows_of(site.settings.out_dir, (org,))
+    except board.NotWritten:
+        return _message(ctx, site.words.ui("web_no_outputs"))
+    items = board.marked(items, _marks(site))
+    lists = board.sections(items, site.today(), site.past())
+    here = f"{request.scope.get('root_path', '')}/list?org={org}"
+    return site.render(request, "list.html", ctx.user, orgs=[(o, site.shown_org(o)) for o in allowed], org=org,
+                       org_shown=site.shown_org(org), lists=lists, sections=board.SECTIONS, today=site.today(),
+                       here=here, saved=request.query_params.get("saved") == "1", title=site.shown_org(org))
+
+
+def _marks(site: Site) -> dict[str, Mark]:
+    """The store's marks, with those made in the checklist files since the last run laid over them."""
+    with site.store() as store:
+        stored: dict[str, Mark] = store.marks()
+    return site.pending.over(site.settings.out_dir, stored)
+
+
+def _row(ctx: Ctx) -> Any:
+    """The row of the path's key, if the user may see it; another organisation's row is as good as none."""
+    found = board.row(ctx.site.settings.out_dir, ctx.request.path_params["key"])
+    if found is None or not ctx.site.may_see(ctx.user, found):
+        raise HTTPException(404)
+    return found
+
+
+def item(ctx: Ctx) -> Response:
+    site = ctx.site
+    try:
+        found = _row(ctx)
+    except board.NotWritten:
+        raise HTTPException(404) from None
+    found = board.marked([found], _marks(site))[0]
+    clause = board.clause_of(site.settings.out_dir, found.req_id)
+    return site.render(ctx.request, "item.html", ctx.user, r=found, clause=clause, statuses=status_ids(),
+                       org_shown=site.shown_org(found.organization), title=found.what)
+
+
+def mark(ctx: Ctx) -> Response:
+    """Set a row's status, assignee and note: stored as the checklists' marks are, so the next workbook
+    shows it; fields the form does not send stay as they were."""
+    site, form = ctx.site, ctx.form
+    assert form is not None
+    try:
+        found = _row(ctx)
+    except board.NotWritten:
+        raise HTTPException(404) from None
+    status = str(form.get("status") or "")
+    if status not in status_ids():
+        raise HTTPException(400)
+    assignee, note = form.get("assignee"), form.get("note")
+    moment = now()
+    with site.store() as store:
+        old = store.marks().get(found.key, Mark(found.key))
+        done_on = old.done_on if old.status == "done" and old.done_on else site.today()
+        new = changed(old, Change(status, _field(assignee, MAX_ASSIGNEE), done_on if status == "done" else None,
+                                  _field(note, MAX_NOTE)), moment, f"{ORIGIN} ({ctx.user.name})")
+        store.save_marks([described_by(new, found)], [])
+    log.info("%s marked %s %s", ctx.user.name, found.key, status)
+    target = _local(str(form.get("next") or ""), ctx.request.scope.get("root_path", ""))
+    return RedirectResponse(target.replace("#", "&saved=1#", 1) if "?" in target and "#" in target else target, 303)
+
+
+def _field(value: object, limit: int) -> str | None:
+    """A text field of a form, trimmed and cut at `limit`; None when the form did not send it."""
+    return None if value is None else str(value).strip()[:limit]
+
+
+# --- notices ---------------------------------------------------------------------------------------
+
+def notices(ctx: Ctx) -> Response:
+    site, request = ctx.site, ctx.request
+    q = request.query_params.get("q", "").strip()[:200]
+    try:
+        page = max(0, int(request.query_params.get("page", "0")))
+    except ValueError:
+        page = 0
+    try:
+        docs, total = board.documents(site.settings.out_dir, site.index.search(q) if q else None, page)
+    except board.NotWritten:
+        return _message(ctx, site.words.ui("web_no_outputs"))
+    pages = max(1, -(-total // board.PAGE))
+    return site.render(request, "notices.html", ctx.user, docs=docs, total=total, q=q, page=page, pages=pages,
+                       title=site.words.ui("web_notices"))
+
+
+def notice(ctx: Ctx) -> Response:
+    site, request = ctx.site, ctx.request
+    try:
+        doc = board.document(site.settings.out_dir, request.path_params["doc_id"])
+        rows = board.requirements_of(site.settings.out_dir, request.path_params["doc_id"]) if doc else []
+    except board.NotWritten:
+        raise HTTPException(404) from None
+    if doc is None:
+        raise HTTPException(404)
+    text = site.text_of(str(doc["source"]))
+    at = _span(request.query_params.get("at", ""))
+    spans = [SimpleNamespace(char_start=int(r["char_start"] or 0), char_end=int(r["char_end"] or 0),
+                             req_id=str(r["req_id"])) for r in rows]
+    pieces, start = [], 0
+    for seg in segments(text, spans):
+        end = start + len(seg.text)
+        pieces.append({"text": seg.text, "rows": seg.rows, "here": at is not None and at[0] <= start and end <= at[1]
+                       and start < end})
+        start = end
+    return site.render(request, "notice.html", ctx.user, doc=doc, rows=rows, segments=_joined(pieces),
+                       title=str(doc.get("title") or doc["source"]))
+
+
+def _span(text: str) -> tuple[int, int] | None:
+    start, _, end = text.partition("-")
+    return (int(start), int(end)) if start.isdigit() and end.isdigit() else None
+
+
+def _joined(pieces: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Neighbouring pieces of the chosen clause as one (one <mark id="at">)."""
+    out: list[dict[str, Any]] = []
+    for piece in pieces:
+        if out and piece["here"] and out[-1]["here"]:
+            out[-1] = {**out[-1], "text": out[-1]["text"] + piece["text"]}
+        else:
+            out.append(piece)
+    return out
+
+
+# --- uploads ---------------------------------------------------------------------------------------
+
+def upload_page(ctx: Ctx, message: str = "", status: int = 200) -> Response:
+    site = ctx.site
+    return site.render(ctx.request, "upload.html", ctx.user, status=status, message=message, types=_types(),
+                       mb=site.max_bytes // (1 << 20), title=site.words.ui("web_upload"))
+
+
+def _types() -> str:
+    return " ".join(sorted(READERS))
+
+
+async def upload(request: Request) -> Response:
+    """Take one file: refused at once by its declared size, then by its type and its real size; saved into
+    the inbox under a safe name and read by the next run of the upload runner."""
+    site = _site(request)
+    user = await run_in_threadpool(signed_in, request, site)
+    if user is None:
+        raise HTTPException(403)
+    ctx = Ctx(request, user, None, site)
+    w = site.words
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        return upload_page(ctx, w.ui("web_no_file"), 411)
+    if int(declared) > site.max_bytes + FORM_OVERHEAD:
+        log.info("upload by %s refused: %s bytes declared", user.name, declared)
+        return upload_page(ctx, w.ui("web_too_large", mb=site.max_bytes >> 20), 413)
+    form = await request.form(max_files=1, max_fields=5)
+    if not csrf_ok(request, form):
+        raise HTTPException(403)
+    sent = form.get("file")
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        return upload_page(ctx, w.ui("web_no_file"), 400)
+    try:
+        upload_id = await run_in_threadpool(_keep, site, user, sent)
+    except uploads.Refused as refused:
+        return upload_page(ctx, _refusal(site, str(refused)), 413 if str(refused).startswith("too_large") else 400)
+    finally:
+        await sent.close()
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/upload/{upload_id}", 303)
+
+
+def _keep(site: Site, user: accounts.User, sent: UploadFile) -> str:
+    inbox = site.inbox()
+    if inbox is None:
+        raise uploads.Refused("no_inbox")
+    moment = now()
+    name = uploads.safe_name(str(sent.filename), moment)
+    folder = inbox / site.words.ui("web_upload_folder")
+    path = uploads.save(sent.file, folder, name, site.max_bytes)
+    log.info("%s uploaded %r as %s", user.name, sent.filename, path)
+    return site.runner.add(user.name, str(sent.filename)[:200], path.relative_to(inbox).as_posix())
+
+
+def _refusal(site: Site, code: str) -> str:
+    w = site.words
+    kind, _, detail = code.partition(":")
+    if kind == "unsupported":
+        return w.ui("web_unsupported", suffix=detail, types=_types())
+    if kind == "too_large":
+        return w.ui("web_too_large", mb=detail)
+    if kind == "empty":
+        return w.ui("web_empty")
+    return w.ui("web_no_outputs")
+
+
+def uploaded(ctx: Ctx) -> Response:
+    site = ctx.site
+    up = uploads.upload(site.settings.out_dir, ctx.request.path_params["upload_id"])
+    if up is None or (up.user != ctx.user.name and not ctx.user.admin):
+        raise HTTPException(404)
+    doc, rows = None, []
+    if up.state == "done":
+        try:
+            doc = board.document_of(site.settings.out_dir, up.source)
+            rows = board.requirements_of(site.settings.out_dir, str(doc["doc_id"])) if doc else []
+        except board.NotWritten:
+            pass
+    return site.render(ctx.request, "uploaded.html", ctx.user, up=up, doc=doc, rows=rows, title=up.name)
+
+
+# --- the administrator's page and the refusals -------------------------------------------------------
+
+def admin(ctx: Ctx) -> Response:
+    site = ctx.site
+    try:
+        with site.store() as store:
+            runs, errors = list(reversed(store.runs()))[:50], store.live_errors()
+    except FileNotFoundError:
+        runs, errors = [], []
+    return site.render(ctx.request, "admin.html", ctx.user, runs=runs, errors=errors,
+                       uploads=uploads.recent(site.settings.out_dir), users=accounts.users(site.settings.out_dir),
+                       title=site.words.ui("web_admin"))
+
+
+def _message(ctx: Ctx, text: str, status: int = 200) -> Response:
+    return ctx.site.render(ctx.request, "message.html", ctx.user, status=status, message=text)
+
+
+async def refused(request: Request, exc: Exception) -> Response:
+    site = _site(request)
+    code = exc.status_code if isinstance(exc, HTTPException) else 500
+    text = site.words.ui("web_not_found") if code == 404 else site.words.ui("web_forbidden")
+    return site.render(request, "message.html", None, status=code, message=text)
+
+
+async def broken(request: Request, exc: Exception) -> Response:
+    """A fault of the server: one line for the person, the traceback in the log."""
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    site = _site(request)
+    return site.render(request, "message.html", None, status=500, message=site.words.ui("web_failed"))
+
