@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -29,12 +30,22 @@ GOLDEN = ROOT / "tests" / "golden"
 # The day every test runs as (checklists, overdue marks and recurring duties count from it): never the clock.
 TODAY = "2026-11-21"
 AS_OF = date.fromisoformat(TODAY)
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
 
 
 def run(inbox: Path, out_dir: Path, rules: Rules | Path | None = None, **options: object) -> RunSummary:
     """engine.run with its RunOptions given by keyword, as of TODAY unless told otherwise (never the clock)."""
     options.setdefault("today", AS_OF)
     return engine.run(inbox, out_dir, RunOptions(**options), rules)  # type: ignore[arg-type]
+
+
+def require_chromium() -> None:
+    """Skip a module of browser tests where Debian's chromium and its driver are missing; CI must have them."""
+    if not (CHROMIUM and DRIVER):
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs Debian's chromium and chromium-driver for the browser tests")
+        pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 
 def output_files(out: Path) -> dict[str, Path]:
@@ -91,6 +102,25 @@ def samples_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("output")
     assert main(["run", str(SAMPLES), "-o", str(out), "--today", TODAY]) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Headless Debian chromium driven by selenium (no browser download), for a test module."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager fetch a browser or driver
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,19 +17,14 @@ from pipeline.cli import main
 from pipeline.export.report import segments
 
 from .bad.make_bad import HOSTILE_HTML
-from .conftest import SAMPLES
+from .conftest import SAMPLES, require_chromium
 
 IN_FORCE = "2017-06-20"  # a day the 2017 seed notice is in force: its duties fill the report
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 HOSTILE = ("关于报送材料的通知\n\n各党支部：\n\n"
            "各党支部须于6月30日前报送<script>window.__pwned=1</script>材料<img src=x onerror=\"window.__pwned=2\">。\n\n"
            "<a href=\"javascript:window.__pwned=3\">附件</a>\n\n机关党委\n\n2017年6月19日\n")
 
-if not (CHROMIUM and DRIVER):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium and chromium-driver for the report tests")
-    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +38,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
     assert main(["run", str(inbox), "-o", str(out), "--today", IN_FORCE]) == 0
     return out / "report"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager fetch a browser or driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _open(browser, path: Path):  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import html
 import io
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -299,3 +300,27 @@ def test_web_digest_links_to_the_page(site: tuple[Path, Path], tmp_path: Path) -
     key = _key_of(site, "机关党委")
     assert f"https://notices.example.edu/item/{key}" in text
     assert "https://notices.example.edu/list?org=%E6%9C%BA%E5%85%B3%E5%85%9A%E5%A7%94" in text
+
+
+@pytest.mark.slow
+def test_web_on_the_postgresql_store(pg_url: str, tmp_path: Path) -> None:
+    """With --db, the page reads texts and keeps marks in PostgreSQL, and the next run's workbook shows them."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "001_66fe4d6b06fc550e.txt", inbox)
+    run = ["run", str(inbox), "-o", str(out), "--today", IN_FORCE, "--db", pg_url, "--workers", "1"]
+    assert main(run) == 0
+    assert not (out / ".notices" / "state.db").exists()
+    accounts.add_user(out, "alice", USERS["alice"][0], ["机关党委"], False)
+    key = _key_of((inbox, out), "机关党委")
+    with starlette_testclient.TestClient(make_app(Settings(out, inbox, db=pg_url, today=DAY, workers=0))) as client:
+        csrf = sign_in(client, "alice")
+        assert client.post(f"/item/{key}", data={"csrf": csrf, "status": "doing", "assignee": "张老师"}).status_code == 200
+        with open_shared(out, pg_url) as store:
+            assert (store.marks()[key].status, store.marks()[key].assignee) == ("doing", "张老师")
+        link = client.get(f"/item/{key}").text.split('href="/notice/', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        assert '<mark id="at" class="here">' in client.get(f"/notice/{link}").text
+    assert main(run) == 0
+    rows = list(load_workbook(out / "checklists.xlsx", read_only=True)["机关党委"].iter_rows(values_only=True))
+    column = {name: n for n, name in enumerate(rows[0])}
+    assert next(r for r in rows[1:] if r[column["键"]] == key)[column["承办人"]] == "张老师"

@@ -183,11 +183,11 @@ def guarded(handler: Handler, admin: bool = False) -> Callable[[Request], Awaita
     async def endpoint(request: Request) -> Response:
         site: Site = request.app.state.site
         user = await run_in_threadpool(signed_in, request, site)
-        form = await request.form(max_files=0, max_fields=20) if request.method == "POST" else None
-        if user is None:
+        if user is None:  # refused before a byte of the body is read
             if request.method != "GET":
                 raise HTTPException(403)
             return RedirectResponse(f"{request.scope.get('root_path', '')}/login?next={request.url.path}", 303)
+        form = await request.form(max_files=0, max_fields=20) if request.method == "POST" else None
         if form is not None and not csrf_ok(request, form):
             raise HTTPException(403)
         if admin and not user.admin:

@@ -20,6 +20,7 @@ from ..export.marks import checklist_files, merge, read_edits
 
 SECTIONS = ("overdue", "this_week", "next_week", "later", "done")
 PAGE = 50  # notices per page of the list of notices
+SHOWN = 200  # rows a section of the list shows before a link to the rest
 
 
 class NotWritten(LookupError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -96,10 +96,14 @@ def my_list(ctx: Ctx) -> Response:
         return _message(ctx, site.words.ui("web_no_outputs"))
     items = board.marked(items, _marks(site))
     lists = board.sections(items, site.today(), site.past())
-    here = f"{request.scope.get('root_path', '')}/list?org={org}"
+    here = f"{request.scope.get('root_path', '')}/list?org={quote(org)}"
+    whole = request.query_params.get("all", "")
+    counts = {name: len(rows) for name, rows in lists.items()}
+    lists = {name: rows if name == whole else rows[:board.SHOWN] for name, rows in lists.items()}
     return site.render(request, "list.html", ctx.user, orgs=[(o, site.shown_org(o)) for o in allowed], org=org,
-                       org_shown=site.shown_org(org), lists=lists, sections=board.SECTIONS, today=site.today(),
-                       here=here, saved=request.query_params.get("saved") == "1", title=site.shown_org(org))
+                       org_shown=site.shown_org(org), lists=lists, counts=counts, sections=board.SECTIONS,
+                       today=site.today(), here=here, saved=request.query_params.get("saved") == "1",
+                       title=site.shown_org(org))
 
 
 def _marks(site: Site) -> dict[str, Mark]:
@@ -326,5 +330,5 @@ async def broken(request: Request, exc: Exception) -> Response:
     """A fault of the server: one line for the person, the traceback in the log."""
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     site = _site(request)
-    return site.render(request, "message.html", None, status=500, message=site.words.ui("web_failed"))
+    return site.render(request, "message.html", None, status=500, message=site.words.ui("web_broken"))
 
