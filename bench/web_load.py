@@ -6,7 +6,8 @@ list page again and again for a fixed time over a store of many notices, on loop
 The store is built once in WORK (kept for the next call): short notices made from the seed notices'
 sentences (bench/incremental.make_inbox), each addressed to one of ORGS units, read by `notices run` as
 of a day they are in force. The server is `notices serve` in a process of its own (as deployed); the
-clients are asyncio tasks of one process (httpx), each waiting for its answer before asking again.
+clients are asyncio tasks of one process (httpx), each waiting for its answer (and --think seconds on
+average, drawn uniformly from 0 to twice that) before asking again.
 Prints the latency of the list page (median, p95, p99), the pages served per second, the errors, and
 the server's peak RSS.
 """
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import os
 import platform
+import random
 import re
 import socket
 import sqlite3
@@ -87,7 +89,9 @@ def serve(out: Path, inbox: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
-async def user_loop(url: str, name: str, org: str, until: float, times: list[float], errors: list[str]) -> None:
+async def user_loop(url: str, name: str, org: str, until: float, think: float, times: list[float],
+                    errors: list[str], by_org: dict[str, list[float]]) -> None:
+    rng = random.Random(name)
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         page = (await client.get("/login")).text
         token = CSRF.search(page).group(1)  # type: ignore[union-attr]
@@ -98,8 +102,11 @@ async def user_loop(url: str, name: str, org: str, until: float, times: list[flo
             elapsed = time.perf_counter() - start
             if answer.status_code == 200 and 'id="done"' in answer.text:
                 times.append(elapsed)
+                by_org.setdefault(org, []).append(elapsed)
             else:
                 errors.append(str(answer.status_code))
+            if think:
+                await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
 def watch_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
@@ -117,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notices", type=int, default=10000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a user reads a page before the next, on average (default 0: at once)")
     parser.add_argument("--work", type=Path, default=None, help="where the store is built and kept")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="notices-web-load-"))
@@ -132,12 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     watcher.start()
     times: list[float] = []
     errors: list[str] = []
+    by_org: dict[str, list[float]] = {}
     try:
         until = time.monotonic() + args.seconds
         started = time.monotonic()
 
         async def everyone() -> None:
-            await asyncio.gather(*(user_loop(f"http://127.0.0.1:{port}", name, org, until, times, errors)
+            await asyncio.gather(*(user_loop(f"http://127.0.0.1:{port}", name, org, until, args.think, times, errors, by_org)
                                    for name, org, _ in users))
         asyncio.run(everyone())
         elapsed = time.monotonic() - started
@@ -152,12 +162,16 @@ def main(argv: list[str] | None = None) -> int:
     times.sort()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"store: {documents} notices, {rows} checklist rows" + (f" (built in {built:.0f} s)" if built else ""))
-    print(f"users: {len(users)}, each on one organisation's list of {sizes[0]} to {sizes[-1]} rows "
+    print(f"users: {len(users)}, thinking {args.think:g} s on average between pages, each on one organisation's list of {sizes[0]} to {sizes[-1]} rows "
           f"(median {statistics.median(sizes):.0f})")
     print(f"{len(times)} list pages in {elapsed:.0f} s: {len(times) / elapsed:.1f} pages/s, {len(errors)} errors")
     if times:
         print(f"latency: median {statistics.median(times) * 1000:.0f} ms, p95 {times[int(len(times) * .95)] * 1000:.0f}"
               f" ms, p99 {times[int(len(times) * .99)] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
+    size = {org: rows for _, org, rows in users}
+    for org, spent in sorted(by_org.items(), key=lambda kv: size[kv[0]]):
+        print(f"  list of {size[org]} rows ({sum(o == org for _, o, _ in users)} users): median "
+              f"{statistics.median(spent) * 1000:.0f} ms over {len(spent)} pages")
     print(f"server peak RSS: {peak[0] / 2**20:.0f} MB")
     return 0 if times and not errors else 1
 

@@ -324,3 +324,33 @@ def test_web_on_the_postgresql_store(pg_url: str, tmp_path: Path) -> None:
     rows = list(load_workbook(out / "checklists.xlsx", read_only=True)["机关党委"].iter_rows(values_only=True))
     column = {name: n for n, name in enumerate(rows[0])}
     assert next(r for r in rows[1:] if r[column["键"]] == key)[column["承办人"]] == "张老师"
+
+
+@pytest.mark.parametrize(("due", "valid_until", "done", "section"), [
+    ("2017-06-19", None, False, "overdue"),
+    ("2017-05-21", None, False, "overdue"),  # 30 days past: still a task
+    ("2017-05-20", None, False, None),  # more than 30 days past: history, on the past sheet only
+    ("2017-06-20", None, False, "this_week"),
+    ("2017-06-25", None, False, "this_week"),  # Sunday
+    ("2017-06-26", None, False, "next_week"),
+    ("2017-07-02", None, False, "next_week"),
+    ("2017-07-03", None, False, "later"),
+    (None, None, False, "later"),  # undated, in a notice of unknown validity
+    (None, "2017-12-31", False, "later"),
+    (None, "2017-06-19", False, None),  # undated, in a notice no longer valid
+    ("2017-06-19", None, True, "done"),
+    ("2017-05-20", None, True, None),
+])
+def test_web_list_sections(tmp_path: Path, due: str | None, valid_until: str | None, done: bool,
+                           section: str | None) -> None:
+    from pipeline.export import ITEM_FIELDS
+    from pipeline.web import board
+    con = sqlite3.connect(tmp_path / "notices.db")
+    con.execute(f"CREATE TABLE checklist ({', '.join(ITEM_FIELDS)})")
+    con.execute("INSERT INTO checklist (organization, key, due_date, valid_until) VALUES (?, ?, ?, ?)",
+                ("机关党委", "k1", due, valid_until))
+    con.commit()
+    con.close()
+    found = board.listed(tmp_path, "机关党委", DAY, DAY - timedelta(days=30), {"k1"} if done else set())
+    assert {name for name, rows in found.rows.items() if rows} == ({section} if section else set())
+    assert sum(found.counts.values()) == (1 if section else 0)

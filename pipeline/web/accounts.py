@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,10 @@ CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, hash TEXT NOT NULL, org
 CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, user TEXT, name TEXT, source TEXT, state TEXT,
     message TEXT, created TEXT, finished TEXT);
 """
-HASHER = PasswordHasher()
+HASHER = PasswordHasher()  # argon2id, 64 MB and 3 passes a hash: what makes a stolen hash slow to guess
+# Hashes computed at once, at most: each takes 64 MB, so fifty people signing in together would otherwise
+# take over 3 GB (measured: bench/web_load.py); the others wait their turn, a fraction of a second each.
+HASHING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 # Verified when the name is no one's, so that a wrong name takes as long as a wrong password.
 NOBODY = HASHER.hash(secrets.token_hex(16))
 
@@ -88,7 +92,7 @@ def add_user(out_dir: Path, name: str, password: str, orgs: list[str], admin: bo
         if con.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AccountError(f"user {name} exists; use `notices user passwd` or remove it first")
         con.execute("INSERT INTO users VALUES (?,?,?,?,1,0,NULL)",
-                    (name, HASHER.hash(password), json.dumps(orgs, ensure_ascii=False), int(admin)))
+                    (name, _hash(password), json.dumps(orgs, ensure_ascii=False), int(admin)))
     return User(name, tuple(orgs), admin, 1)
 
 
@@ -97,7 +101,7 @@ def set_password(out_dir: Path, name: str, password: str) -> None:
     _check(name, password)
     with connect(out_dir) as con:
         done = con.execute("UPDATE users SET hash = ?, version = version + 1, failures = 0, locked_until = NULL "
-                           "WHERE name = ?", (HASHER.hash(password), name)).rowcount
+                           "WHERE name = ?", (_hash(password), name)).rowcount
     if not done:
         raise AccountError(f"no user {name}")
 
@@ -143,9 +147,15 @@ def sign_in(out_dir: Path, name: str, password: str, now: datetime) -> Login:
 
 def _verify(hashed: str, password: str) -> bool:
     try:
-        return HASHER.verify(hashed, password)
+        with HASHING:
+            return HASHER.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _hash(password: str) -> str:
+    with HASHING:
+        return HASHER.hash(password)
 
 
 def _check(name: str, password: str) -> None:

@@ -8,7 +8,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..engine.options import HORIZON_MONTHS, PAST_DAYS
+from ..engine.store import Store, open_shared
 from ..export.checklists import UNASSIGNED, Item, shown
 from ..export.words import Words, words
 from ..limits import MB
@@ -87,7 +88,7 @@ class Site:
         self.words: Words = words(settings.lang)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.pending = board.Pending()
-        self.index = Index(settings.out_dir, self.text_of)
+        self.index = Index(settings.out_dir, self.store)
         self.max_bytes = load_rules(settings.rules).limits.max_file_mb * MB
         self.runner = Runner(settings.out_dir, run_once or self.run_once)
 
@@ -97,8 +98,7 @@ class Site:
     def past(self) -> date:
         return self.today() - timedelta(days=self.settings.past_days)
 
-    def store(self) -> Any:
-        from ..engine.store import open_shared
+    def store(self) -> AbstractContextManager[Store]:
         return open_shared(self.settings.out_dir, self.settings.db)
 
     def text_of(self, source: str) -> str:

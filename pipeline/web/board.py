@@ -3,6 +3,7 @@ rows by organisation, documents, requirements), with the staff marks of the stor
 checklist files since the run, laid on the rows; nothing is computed again from the whole dataset."""
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -21,6 +22,7 @@ from ..export.marks import checklist_files, merge, read_edits
 SECTIONS = ("overdue", "this_week", "next_week", "later", "done")
 PAGE = 50  # notices per page of the list of notices
 SHOWN = 200  # rows a section of the list shows before a link to the rest
+CHUNK = 5000  # rows fetched by one query
 
 
 class NotWritten(LookupError):
@@ -67,14 +69,6 @@ def organisations(out_dir: Path) -> list[str]:
     with outputs(out_dir) as con:
         names = [str(r[0]) for r in con.execute("SELECT DISTINCT organization FROM checklist ORDER BY organization")]
     return sorted(names, key=lambda n: (n == UNASSIGNED, n))
-
-
-def rows_of(out_dir: Path, orgs: tuple[str, ...]) -> list[Item]:
-    """The checklist rows of these organisations, in the checklists' order (by date, undated last)."""
-    with outputs(out_dir) as con:
-        cursor = con.execute(f"SELECT * FROM checklist WHERE organization IN ({','.join('?' * len(orgs))}) "
-                             "ORDER BY rowid", orgs)
-        return [_item(cursor.description, r) for r in cursor]
 
 
 def row(out_dir: Path, key: str) -> Item | None:
@@ -136,29 +130,50 @@ def document_of(out_dir: Path, source: str) -> dict[str, Any] | None:
     return dict(found) if found else None
 
 
-def sections(items: list[Item], today: date, past: date | None) -> dict[str, list[Item]]:
-    """Rows by when they are due from `today`: overdue, this week (to Sunday), next week, later or undated,
-    and done; rows long past (before `past`, or undated in a notice no longer valid) are history, not shown."""
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An organisation's list by section: the first rows of each (all of `whole`) and how many there are."""
+    rows: dict[str, list[Item]]
+    counts: dict[str, int]
+
+
+def listed(out_dir: Path, org: str, today: date, past: date, done: set[str], whole: str = "") -> Listed:
+    """The rows of `org` by when they are due from `today`: overdue, this week (to Sunday), next week, later
+    or undated, and done (`done`: the keys the marks say are); rows long past (before `past`, or undated in
+    a notice no longer valid) are history, not listed. SQLite sorts the rows into sections, counts them
+    and picks the first of each, so a page reads the rows it shows (SHOWN a section, every one of `whole`),
+    however long the list."""
     sunday = today + timedelta(days=6 - today.weekday())
-    out: dict[str, list[Item]] = {name: [] for name in SECTIONS}
-    for item in items:
-        due = item.due_date
-        if (due is None and item.valid_until is not None and item.valid_until < today) or \
-                (due is not None and past is not None and due < past):
-            continue
-        if item.status == "done":
-            out["done"].append(item)
-        elif due is not None and due < today:
-            out["overdue"].append(item)
-        elif due is not None and due <= sunday:
-            out["this_week"].append(item)
-        elif due is not None and due <= sunday + timedelta(days=7):
-            out["next_week"].append(item)
-        else:
-            out["later"].append(item)
-    return out
+    values = {"org": org, "today": today.isoformat(), "past": past.isoformat(), "sunday": sunday.isoformat(),
+              "next": (sunday + timedelta(days=7)).isoformat(), "done": json.dumps(sorted(done)), "whole": whole,
+              "shown": SHOWN}
+    rows: dict[str, list[Item]] = {name: [] for name in SECTIONS}
+    counts = dict.fromkeys(SECTIONS, 0)
+    with outputs(out_dir) as con:
+        # Counted and picked by SQLite, which lets go of Python's lock meanwhile: requests run on every core.
+        counts |= dict(con.execute(f"SELECT list_section, count(*) FROM ({_SECTIONED}) GROUP BY 1", values))
+        wanted = [r for (r,) in con.execute(
+            f"SELECT rowid FROM (SELECT rowid, list_section, row_number() OVER (PARTITION BY list_section "
+            f"ORDER BY rowid) AS n FROM ({_SECTIONED})) WHERE n <= :shown OR list_section = :whole", values)]
+        for part in range(0, len(wanted), CHUNK):
+            cursor = con.execute(f"SELECT *, {_SECTION} FROM checklist WHERE rowid IN "
+                                 f"(SELECT value FROM json_each(:rows)) ORDER BY rowid",
+                                 values | {"rows": json.dumps(wanted[part:part + CHUNK])})
+            names = [d[0] for d in cursor.description]
+            for found in cursor:
+                rows[found[-1]].append(record_of(Item, dict(zip(names, found))))
+    return Listed(rows, counts)
 
 
+# A row's section: marked done, else by its date from :today (undated: later).
+_SECTION = """CASE WHEN key IN (SELECT value FROM json_each(:done)) THEN 'done'
+    WHEN due_date < :today THEN 'overdue' WHEN due_date <= :sunday THEN 'this_week'
+    WHEN due_date <= :next THEN 'next_week' ELSE 'later' END AS list_section"""
+# The rows of :org still current (not long past, not undated in a notice no longer valid), with their
+# sections.
+_SECTIONED = f"""SELECT rowid, {_SECTION} FROM checklist WHERE organization = :org
+    AND NOT ((due_date IS NULL AND valid_until IS NOT NULL AND valid_until < :today)
+             OR (due_date IS NOT NULL AND due_date < :past))"""
 def marked(items: list[Item], marks: dict[str, Mark]) -> list[Item]:
     """The rows with the marks of their keys on them (and overdue as of the marks: a done row is not)."""
     return [_marked(i, marks[i.key]) if i.key in marks else i for i in items]

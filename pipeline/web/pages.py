@@ -90,18 +90,17 @@ def my_list(ctx: Ctx) -> Response:
     org = request.query_params.get("org") or (allowed[0] if allowed else "")
     if org not in allowed:
         raise HTTPException(404)
+    marks = _marks(site)
+    whole = request.query_params.get("all", "")
     try:
-        items = board.rows_of(site.settings.out_dir, (org,))
+        found = board.listed(site.settings.out_dir, org, site.today(), site.past(),
+                             {k for k, m in marks.items() if m.status == "done"}, whole)
     except board.NotWritten:
         return _message(ctx, site.words.ui("web_no_outputs"))
-    items = board.marked(items, _marks(site))
-    lists = board.sections(items, site.today(), site.past())
+    lists = {name: board.marked(rows, marks) for name, rows in found.rows.items()}
     here = f"{request.scope.get('root_path', '')}/list?org={quote(org)}"
-    whole = request.query_params.get("all", "")
-    counts = {name: len(rows) for name, rows in lists.items()}
-    lists = {name: rows if name == whole else rows[:board.SHOWN] for name, rows in lists.items()}
     return site.render(request, "list.html", ctx.user, orgs=[(o, site.shown_org(o)) for o in allowed], org=org,
-                       org_shown=site.shown_org(org), lists=lists, counts=counts, sections=board.SECTIONS,
+                       org_shown=site.shown_org(org), lists=lists, counts=found.counts, sections=board.SECTIONS,
                        today=site.today(), here=here, saved=request.query_params.get("saved") == "1",
                        title=site.shown_org(org))
 

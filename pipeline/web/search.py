@@ -8,8 +8,10 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+from ..engine.store import Store
 from .accounts import connect
 from .board import NotWritten, outputs, set_id
 
@@ -24,11 +26,11 @@ YEAR_IN_BRACKETS = re.compile(r"[\[【(（〖]\s*(\d{4})\s*[\]】)）〗]")
 
 
 class Index:
-    """The search index of one output folder; `text_of(source)` gives a notice's text (the store's)."""
+    """The search index of one output folder; `store()` opens the store the notices' texts are in."""
 
-    def __init__(self, out_dir: Path, text_of: Callable[[str], str]) -> None:
+    def __init__(self, out_dir: Path, store: Callable[[], AbstractContextManager[Store]]) -> None:
         self.out_dir = out_dir
-        self.text_of = text_of
+        self.store = store
         self._lock = threading.Lock()
         self._set = ""
 
@@ -45,7 +47,7 @@ class Index:
                         "SELECT doc_id, source, title, doc_number, issuer, sha256 FROM documents WHERE status = 'ok'")}
             except NotWritten:
                 return 0
-            with connect(self.out_dir) as web:
+            with connect(self.out_dir) as web, self.store() as store:
                 web.executescript(SCHEMA)
                 have = dict(web.execute("SELECT doc_id, sha256 FROM indexed").fetchall())
                 gone = [d for d in have if d not in docs or have[d] != (docs[d][5] or "")]
@@ -55,7 +57,7 @@ class Index:
                 new = [r for d, r in docs.items() if d not in have or d in gone]
                 for doc_id, source, title, number, issuer, sha in new:
                     web.execute("INSERT INTO notice_text VALUES (?,?,?,?,?)",
-                                (doc_id, title or "", number or "", issuer or "", self.text_of(str(source))))
+                                (doc_id, title or "", number or "", issuer or "", store.text(str(source))))
                     web.execute("INSERT INTO indexed VALUES (?,?)", (doc_id, sha or ""))
             self._set = current
             return len(new)
