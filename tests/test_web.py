@@ -230,15 +230,16 @@ def test_web_upload_is_read_at_once_and_its_rows_shown(client: Any, site: tuple[
     assert [p.name for p in (inbox / "网页上传").iterdir() if p.name.endswith("004_ca7c5b3b7ac4bce8.txt")]
 
 
-def test_web_upload_name_never_becomes_a_path(client: Any, site: tuple[Path, Path], tmp_path: Path) -> None:
+def test_web_upload_name_never_becomes_a_path(client: Any, site: tuple[Path, Path]) -> None:
     inbox = site[0]
     csrf = sign_in(client, "alice")
-    before = set(inbox.parent.rglob("*"))
+    before = set(inbox.rglob("*"))
+    around = {folder: set(folder.iterdir()) for folder in (inbox.parent, inbox.parent.parent)}
     answer = _upload(client, csrf, "../../x.txt", "关于报送材料的通知\n请于2017年7月10日前报送。".encode())
     assert answer.status_code == 303
-    made = set(inbox.parent.rglob("*")) - before
-    assert made and all(p.is_relative_to(inbox / "网页上传") for p in made)
-    assert not (inbox.parent.parent / "x.txt").exists() and not (inbox.parent / "x.txt").exists()
+    made = set(inbox.rglob("*")) - before
+    assert made and all(p.is_relative_to(inbox / "网页上传") and p.name.endswith("-x.txt") for p in made)
+    assert {folder: set(folder.iterdir()) for folder in around} == around  # nothing beside the inbox
     _read(client, answer.headers["location"])
 
 

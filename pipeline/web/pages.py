@@ -19,7 +19,7 @@ from ..export.marks import described_by
 from ..export.report import segments
 from ..export.words import status_ids
 from ..readers import READERS
-from . import accounts, board, uploads
+from . import accounts, board, search, uploads
 from .app import FORM_OVERHEAD, Ctx, Site, csrf_ok, csrf_token, now, signed_in
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def notices(ctx: Ctx) -> Response:
         return _message(ctx, site.words.ui("web_no_outputs"))
     pages = max(1, -(-total // board.PAGE))
     return site.render(request, "notices.html", ctx.user, docs=docs, total=total, q=q, page=page, pages=pages,
-                       title=site.words.ui("web_notices"))
+                       limit=search.LIMIT, title=site.words.ui("web_notices"))
 
 
 def notice(ctx: Ctx) -> Response:
