@@ -253,6 +253,15 @@ def test_web_upload_refused_with_a_reason(client: Any, name: str, refusal: str) 
     assert answer.status_code == 400 and refusal in answer.text
 
 
+def test_web_upload_that_cannot_be_read_ends_as_its_error_row(client: Any, site: tuple[Path, Path]) -> None:
+    csrf = sign_in(client, "alice")
+    answer = _upload(client, csrf, "通知.docx", b"this is not a Word file")
+    page = _read(client, answer.headers["location"])
+    assert 'data-state="error"' in page and "读取失败" in page
+    errors = (site[1] / "errors.csv").read_text(encoding="utf-8-sig")
+    assert "通知.docx" in errors  # the same error row a nightly run writes
+
+
 def test_web_upload_over_the_size_limit_is_refused(client: Any, site: tuple[Path, Path]) -> None:
     csrf = sign_in(client, "alice")
     big = b"0" * (2 << 20)

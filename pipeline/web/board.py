@@ -175,7 +175,7 @@ _SECTIONED = f"""SELECT rowid, {_SECTION} FROM checklist WHERE organization = :o
     AND NOT ((due_date IS NULL AND valid_until IS NOT NULL AND valid_until < :today)
              OR (due_date IS NOT NULL AND due_date < :past))"""
 def marked(items: list[Item], marks: dict[str, Mark]) -> list[Item]:
-    """The rows with the marks of their keys on them (and overdue as of the marks: a done row is not)."""
+    """The rows with the marks of their keys on them."""
     return [_marked(i, marks[i.key]) if i.key in marks else i for i in items]
 
 

@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..dataset import Mark
 from ..engine.marking import Change, changed
+from ..export.checklists import Item
 from ..export.marks import described_by
 from ..export.report import segments
 from ..export.words import status_ids
@@ -112,7 +113,7 @@ def _marks(site: Site) -> dict[str, Mark]:
     return site.pending.over(site.settings.out_dir, stored)
 
 
-def _row(ctx: Ctx) -> Any:
+def _row(ctx: Ctx) -> Item:
     """The row of the path's key, if the user may see it; another organisation's row is as good as none."""
     found = board.row(ctx.site.settings.out_dir, ctx.request.path_params["key"])
     if found is None or not ctx.site.may_see(ctx.user, found):
@@ -282,7 +283,7 @@ def _refusal(site: Site, code: str) -> str:
         return w.ui("web_too_large", mb=detail)
     if kind == "empty":
         return w.ui("web_empty")
-    return w.ui("web_no_outputs")
+    return w.ui("web_no_inbox")
 
 
 def uploaded(ctx: Ctx) -> Response:
