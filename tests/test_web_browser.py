@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -81,7 +82,14 @@ def _sign_in(browser: Any, url: str, name: str) -> None:
     browser.find_element(By.NAME, "user").send_keys(name)
     browser.find_element(By.NAME, "password").send_keys(USERS[name][0])
     browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-    assert browser.current_url.endswith("/list")
+    _wait_for(browser, "/list")
+
+
+def _wait_for(browser: Any, path: str, query: str = "") -> None:
+    """Wait until the browser is on `path` (a click that submits a form returns before the next page)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, START_SECONDS).until(
+        lambda b: urlsplit(b.current_url).path == path and query in urlsplit(b.current_url).query)
 
 
 def _row_keys(browser: Any, section: str = "") -> list[str]:
@@ -122,6 +130,7 @@ def test_web_browser_row_ticked_done_is_done_in_the_next_workbook(browser: Any,
     _sign_in(browser, url, "alice")
     key = _row_keys(browser, "next_week")[0]
     browser.find_element(By.CSS_SELECTOR, f"#row-{key} button.tick").click()
+    _wait_for(browser, "/list", "saved=1")
     assert key in _row_keys(browser, "done")
     assert main(["run", str(inbox), "-o", str(out), "--today", IN_FORCE, "--workers", "1"]) == 0
     rows = list(load_workbook(out / "checklists.xlsx", read_only=True)["机关党委"].iter_rows(values_only=True))
@@ -150,9 +159,12 @@ def test_web_browser_search_finds_a_notice_by_its_number(browser: Any, server: t
     box = browser.find_element(By.NAME, "q")
     box.send_keys("大工机关委〔2017〕14号")
     box.submit()
+    _wait_for(browser, "/notices", "q=")
     links = browser.find_elements(By.CSS_SELECTOR, "tbody a[href*='/notice/']")
+    links_to = links[0].get_attribute("href") if links else ""
     assert links and "大工机关委〔2017〕14号" in browser.find_element(By.TAG_NAME, "tbody").text
     links[0].click()
+    _wait_for(browser, urlsplit(links_to).path)
     assert "机关党委" in browser.find_element(By.TAG_NAME, "h2").text
 
 
@@ -193,7 +205,10 @@ def test_web_browser_no_script_from_a_notice_runs(browser: Any, server: tuple[st
     _upload(browser, url, path)
     assert _wait_read(browser) == "done"
     assert browser.execute_script("return window.pwned") is None
-    browser.find_element(By.CSS_SELECTOR, "#state a").click()
+    notice = browser.find_element(By.CSS_SELECTOR, "#state a")
+    links_to = notice.get_attribute("href")
+    notice.click()
+    _wait_for(browser, urlsplit(links_to).path)
     assert "关于报送学习计划的通知" in browser.page_source
     assert browser.execute_script("return window.pwned") is None and browser.title != "pwned"
     for link in browser.find_elements(By.CSS_SELECTOR, "a"):
