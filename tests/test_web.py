@@ -366,3 +366,24 @@ def test_web_list_sections(tmp_path: Path, due: str | None, valid_until: str | N
     found = board.listed(tmp_path, "机关党委", DAY, DAY - timedelta(days=30), {"k1"} if done else set())
     assert {name for name, rows in found.rows.items() if rows} == ({section} if section else set())
     assert sum(found.counts.values()) == (1 if section else 0)
+
+
+def test_web_mark_made_while_a_run_writes_is_kept(site: tuple[Path, Path], rules: Any) -> None:
+    """A run stores again the marks it moved or re-described; one made on the page meanwhile is newer and stays."""
+    from dataclasses import replace
+
+    from pipeline.dataset import Mark
+    from pipeline.engine.runner import linked, write
+    from pipeline.engine.store import open_store
+    from pipeline.export.checklists import horizon
+    out = site[1]
+    key = _key_of(site, "机关党委")
+    with open_store(out, None, True) as state:
+        before = linked(state, rules)  # what the run read, with an older mark whose description is stale
+        stale = Mark(key, status="doing", updated="2017-06-01T09:00:00", what="an older description")
+        before = replace(before, staff_marks={**before.staff_marks, key: stale})
+        on_the_page = Mark(key, status="done", updated=datetime.now().isoformat(timespec="seconds"),
+                           origin="web (alice)")
+        state.save_marks([on_the_page], [])
+        write(state, before, out, horizon(DAY, 12, rules.periods.semester_ends, 30), "zh")
+        assert state.marks()[key].status == "done" and state.marks()[key].origin == "web (alice)"
