@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -38,6 +39,23 @@ def client(site: tuple[Path, Path]) -> Iterator[Any]:
     inbox, out = site
     with starlette_testclient.TestClient(make_app(Settings(out, inbox, today=DAY, workers=0))) as c:
         yield c
+
+
+@contextmanager
+def _user(out: Path, name: str) -> Iterator[str]:
+    """A user of 机关党委 for one test, signed in nowhere; its password is given."""
+    password = f"{name}-password"
+    accounts.add_user(out, name, password, ["机关党委"], False)
+    try:
+        yield password
+    finally:
+        accounts.remove_user(out, name)
+
+
+def _signed_in_as(client: Any, name: str, password: str) -> str:
+    page = client.get("/login").text
+    client.post("/login", data={"csrf": token(page), "user": name, "password": password})
+    return token(client.get("/upload").text)
 
 
 def _rows(client: Any, org: str = "") -> list[str]:
@@ -120,8 +138,7 @@ def test_web_sign_in_without_its_csrf_token_is_refused(client: Any) -> None:
 
 def test_web_ten_wrong_passwords_lock_the_account(client: Any, site: tuple[Path, Path]) -> None:
     out = site[1]
-    accounts.add_user(out, "carol", "carol-password", ["机关党委"], False)
-    try:
+    with _user(out, "carol"):
         for _ in range(accounts.MAX_FAILURES):
             page = client.get("/login").text
             answer = client.post("/login", data={"csrf": token(page), "user": "carol", "password": "wrong-one"})
@@ -132,21 +149,15 @@ def test_web_ten_wrong_passwords_lock_the_account(client: Any, site: tuple[Path,
         assert answer.status_code == 429 and "锁定" in answer.text  # the right password is refused while locked
         later = datetime.now() + timedelta(minutes=accounts.LOCK_MINUTES + 1)
         assert accounts.sign_in(out, "carol", "carol-password", later).user is not None
-    finally:
-        accounts.remove_user(out, "carol")
 
 
 def test_web_new_password_ends_the_users_sessions(client: Any, site: tuple[Path, Path]) -> None:
     out = site[1]
-    accounts.add_user(out, "dave", "dave-password", ["机关党委"], False)
-    try:
-        page = client.get("/login").text
-        client.post("/login", data={"csrf": token(page), "user": "dave", "password": "dave-password"})
+    with _user(out, "dave") as password:
+        _signed_in_as(client, "dave", password)
         assert client.get("/list", follow_redirects=False).status_code == 200
         accounts.set_password(out, "dave", "dave-password-2")
         assert client.get("/list", follow_redirects=False).status_code == 303
-    finally:
-        accounts.remove_user(out, "dave")
 
 
 def test_web_mark_appears_in_the_next_workbook(client: Any, site: tuple[Path, Path]) -> None:
@@ -387,3 +398,38 @@ def test_web_mark_made_while_a_run_writes_is_kept(site: tuple[Path, Path], rules
         state.save_marks([on_the_page], [])
         write(state, before, out, horizon(DAY, 12, rules.periods.semester_ends, 30), "zh")
         assert state.marks()[key].status == "done" and state.marks()[key].origin == "web (alice)"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ics"])
+def test_web_list_exported_with_the_marks_of_now(client: Any, site: tuple[Path, Path], fmt: str) -> None:
+    csrf = sign_in(client, "alice")
+    key = _key_of(site, "机关党委")
+    client.post(f"/item/{key}", data={"csrf": csrf, "status": "doing", "assignee": "赵老师"})
+    answer = client.get("/export", params={"org": "机关党委", "format": fmt})
+    assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
+    if fmt == "csv":
+        text = answer.content.decode("utf-8-sig")
+        assert key in text and "赵老师" in text and "在办" in text
+    elif fmt == "xlsx":
+        rows = list(load_workbook(io.BytesIO(answer.content), read_only=True).active.iter_rows(values_only=True))
+        assert any(key in r and "赵老师" in r for r in rows)
+    else:
+        assert answer.text.startswith("BEGIN:VCALENDAR") and "VEVENT" in answer.text
+    assert client.get("/export", params={"org": "机关党支部", "format": fmt}).status_code == 404  # not hers
+
+
+def test_web_user_changes_their_password(client: Any, site: tuple[Path, Path]) -> None:
+    out = site[1]
+    with _user(out, "fay") as password:
+        csrf = _signed_in_as(client, "fay", password)
+        wrong = client.post("/password", data={"csrf": csrf, "current": "not-it", "new": "fay-new-pass",
+                                               "again": "fay-new-pass"})
+        assert wrong.status_code == 403
+        differ = client.post("/password", data={"csrf": csrf, "current": password, "new": "fay-new-pass",
+                                                "again": "fay-new-pas"})
+        assert differ.status_code == 400
+        done = client.post("/password", data={"csrf": csrf, "current": password, "new": "fay-new-pass",
+                                              "again": "fay-new-pass"})
+        assert done.status_code == 200 and "密码已修改" in done.text
+        assert client.get("/list", follow_redirects=False).status_code == 200  # this session goes on
+        assert accounts.sign_in(out, "fay", "fay-new-pass", datetime.now()).user is not None

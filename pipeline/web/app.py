@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..engine.options import HORIZON_MONTHS, PAST_DAYS
 from ..engine.store import Store, open_shared
-from ..export.checklists import UNASSIGNED, Item, shown
+from ..export.checklists import UNASSIGNED, Horizon, Item, horizon, shown
 from ..export.words import Words, words
 from ..limits import MB
 from ..model import RunSummary
@@ -98,6 +98,11 @@ class Site:
     def past(self) -> date:
         return self.today() - timedelta(days=self.settings.past_days)
 
+    def horizon(self) -> Horizon:
+        from ..rules import load_rules
+        s = self.settings
+        return horizon(self.today(), s.horizon_months, load_rules(s.rules).periods.semester_ends, s.past_days)
+
     def store(self) -> AbstractContextManager[Store]:
         return open_shared(self.settings.out_dir, self.settings.db)
 
@@ -150,6 +155,11 @@ class Site:
         return user.admin or item.organization in user.orgs
 
 
+def site_of(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not isinstance(token, str):
@@ -181,7 +191,7 @@ def guarded(handler: Handler, admin: bool = False) -> Callable[[Request], Awaita
     """An endpoint only for a signed-in user (an administrator with `admin`): a page without a session goes
     to the sign-in page, an action without one is refused, and so is a form without its CSRF token."""
     async def endpoint(request: Request) -> Response:
-        site: Site = request.app.state.site
+        site = site_of(request)
         user = await run_in_threadpool(signed_in, request, site)
         if user is None:  # refused before a byte of the body is read
             if request.method != "GET":
@@ -218,7 +228,7 @@ class SecurityHeaders:
 
 def make_app(settings: Settings, run_once: Callable[[], RunSummary] | None = None) -> Starlette:
     """The application; `run_once` reads the inbox after an upload (default: a run as `notices run` makes)."""
-    from . import pages
+    from . import files, pages
     site = Site(settings, run_once)
 
     @asynccontextmanager
@@ -237,11 +247,14 @@ def make_app(settings: Settings, run_once: Callable[[], RunSummary] | None = Non
         Route("/list", guarded(pages.my_list), methods=["GET"]),
         Route("/item/{key}", guarded(pages.item), methods=["GET"]),
         Route("/item/{key}", guarded(pages.mark), methods=["POST"]),
+        Route("/export", guarded(files.export), methods=["GET"]),
+        Route("/password", guarded(pages.password_page), methods=["GET"]),
+        Route("/password", guarded(pages.password), methods=["POST"]),
         Route("/notices", guarded(pages.notices), methods=["GET"]),
         Route("/notice/{doc_id}", guarded(pages.notice), methods=["GET"]),
-        Route("/upload", guarded(pages.upload_page), methods=["GET"]),
-        Route("/upload", pages.upload, methods=["POST"]),
-        Route("/upload/{upload_id}", guarded(pages.uploaded), methods=["GET"]),
+        Route("/upload", guarded(files.upload_page), methods=["GET"]),
+        Route("/upload", files.upload, methods=["POST"]),
+        Route("/upload/{upload_id}", guarded(files.uploaded), methods=["GET"]),
         Route("/admin", guarded(pages.admin, admin=True), methods=["GET"]),
         Route("/static/base.css", lambda r: FileResponse(REPORT_CSS, media_type="text/css")),
         Route("/static/web.css", lambda r: FileResponse(HERE / "static" / "web.css", media_type="text/css")),

@@ -71,6 +71,14 @@ def organisations(out_dir: Path) -> list[str]:
     return sorted(names, key=lambda n: (n == UNASSIGNED, n))
 
 
+def rows_of(out_dir: Path, org: str) -> list[Item]:
+    """Every row of `org`, current and past, in the checklists' order (for its exports)."""
+    with outputs(out_dir) as con:
+        cursor = con.execute("SELECT * FROM checklist WHERE organization = ? ORDER BY rowid", (org,))
+        names = [d[0] for d in cursor.description]
+        return [record_of(Item, dict(zip(names, r))) for r in cursor]
+
+
 def row(out_dir: Path, key: str) -> Item | None:
     with outputs(out_dir) as con:
         cursor = con.execute("SELECT * FROM checklist WHERE key = ? LIMIT 1", (key,))

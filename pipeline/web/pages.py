@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,20 +18,14 @@ from ..export.checklists import Item
 from ..export.marks import described_by
 from ..export.report import segments
 from ..export.words import status_ids
-from ..readers import READERS
 from . import accounts, board, search, uploads
-from .app import FORM_OVERHEAD, Ctx, Site, csrf_ok, csrf_token, now, signed_in
+from .app import Ctx, Site, csrf_ok, csrf_token, now, signed_in, site_of
 
 log = logging.getLogger(__name__)
 
 MAX_ASSIGNEE = 100
 MAX_NOTE = 2000
 ORIGIN = "web"  # a mark's origin: web (user)
-
-
-def _site(request: Request) -> Site:
-    site: Site = request.app.state.site
-    return site
 
 
 def _local(target: str, base: str) -> str:
@@ -47,7 +40,7 @@ def _local(target: str, base: str) -> str:
 # --- signing in and out -------------------------------------------------------------------------
 
 async def login_page(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     if await run_in_threadpool(signed_in, request, site):
         return RedirectResponse(f"{request.scope.get('root_path', '')}/list", 303)
     return site.render(request, "login.html", None, next=request.query_params.get("next", ""), name="",
@@ -55,7 +48,7 @@ async def login_page(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     form = await request.form(max_files=0, max_fields=10)
     if not csrf_ok(request, form):
         raise HTTPException(403)
@@ -91,7 +84,7 @@ def my_list(ctx: Ctx) -> Response:
     org = request.query_params.get("org") or (allowed[0] if allowed else "")
     if org not in allowed:
         raise HTTPException(404)
-    marks = _marks(site)
+    marks = marks_of(site)
     whole = request.query_params.get("all", "")
     try:
         found = board.listed(site.settings.out_dir, org, site.today(), site.past(),
@@ -106,7 +99,7 @@ def my_list(ctx: Ctx) -> Response:
                        title=site.shown_org(org))
 
 
-def _marks(site: Site) -> dict[str, Mark]:
+def marks_of(site: Site) -> dict[str, Mark]:
     """The store's marks, with those made in the checklist files since the last run laid over them."""
     with site.store() as store:
         stored: dict[str, Mark] = store.marks()
@@ -127,10 +120,11 @@ def item(ctx: Ctx) -> Response:
         found = _row(ctx)
     except board.NotWritten:
         raise HTTPException(404) from None
-    found = board.marked([found], _marks(site))[0]
+    marks = marks_of(site)
+    found = board.marked([found], marks)[0]
     clause = board.clause_of(site.settings.out_dir, found.req_id)
     return site.render(ctx.request, "item.html", ctx.user, r=found, clause=clause, statuses=status_ids(),
-                       org_shown=site.shown_org(found.organization), title=found.what)
+                       mark=marks.get(found.key), org_shown=site.shown_org(found.organization), title=found.what)
 
 
 def mark(ctx: Ctx) -> Response:
@@ -161,6 +155,34 @@ def mark(ctx: Ctx) -> Response:
 def _field(value: object, limit: int) -> str | None:
     """A text field of a form, trimmed and cut at `limit`; None when the form did not send it."""
     return None if value is None else str(value).strip()[:limit]
+
+
+# --- the user's own password ------------------------------------------------------------------------
+
+def password_page(ctx: Ctx, message: str = "", status: int = 200) -> Response:
+    return ctx.site.render(ctx.request, "password.html", ctx.user, status=status, message=message,
+                           status_ok=status < 400, title=ctx.site.words.ui("web_password_change"))
+
+
+def password(ctx: Ctx) -> Response:
+    """A new password for the signed-in user, given the present one (a wrong one counts toward the lock)."""
+    site, form = ctx.site, ctx.form
+    assert form is not None
+    w = site.words
+    new = str(form.get("new") or "")
+    if new != str(form.get("again") or ""):
+        return password_page(ctx, w.ui("web_password_differ"), 400)
+    if len(new) < accounts.MIN_PASSWORD:
+        return password_page(ctx, w.ui("web_password_short", n=accounts.MIN_PASSWORD), 400)
+    checked = accounts.sign_in(site.settings.out_dir, ctx.user.name, str(form.get("current") or ""), now())
+    if checked.user is None:
+        return password_page(ctx, w.ui("web_wrong") if checked.locked_until is None else
+                             w.ui("web_locked", until=f"{checked.locked_until:%H:%M}"), 403)
+    accounts.set_password(site.settings.out_dir, ctx.user.name, new)  # ends the user's other sessions
+    changed = accounts.user(site.settings.out_dir, ctx.user.name)
+    ctx.request.session["v"] = changed.version if changed else 0
+    log.info("%s changed their password", ctx.user.name)
+    return password_page(ctx, w.ui("web_password_changed"))
 
 
 # --- notices ---------------------------------------------------------------------------------------
@@ -220,87 +242,6 @@ def _joined(pieces: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-# --- uploads ---------------------------------------------------------------------------------------
-
-def upload_page(ctx: Ctx, message: str = "", status: int = 200) -> Response:
-    site = ctx.site
-    return site.render(ctx.request, "upload.html", ctx.user, status=status, message=message, types=_types(),
-                       mb=site.max_bytes // (1 << 20), title=site.words.ui("web_upload"))
-
-
-def _types() -> str:
-    return " ".join(sorted(READERS))
-
-
-async def upload(request: Request) -> Response:
-    """Take one file: refused at once by its declared size, then by its type and its real size; saved into
-    the inbox under a safe name and read by the next run of the upload runner."""
-    site = _site(request)
-    user = await run_in_threadpool(signed_in, request, site)
-    if user is None:
-        raise HTTPException(403)
-    ctx = Ctx(request, user, None, site)
-    w = site.words
-    declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
-        return upload_page(ctx, w.ui("web_no_file"), 411)
-    if int(declared) > site.max_bytes + FORM_OVERHEAD:
-        log.info("upload by %s refused: %s bytes declared", user.name, declared)
-        return upload_page(ctx, w.ui("web_too_large", mb=site.max_bytes >> 20), 413)
-    form = await request.form(max_files=1, max_fields=5)
-    if not csrf_ok(request, form):
-        raise HTTPException(403)
-    sent = form.get("file")
-    if not isinstance(sent, UploadFile) or not sent.filename:
-        return upload_page(ctx, w.ui("web_no_file"), 400)
-    try:
-        upload_id = await run_in_threadpool(_keep, site, user, sent)
-    except uploads.Refused as refused:
-        return upload_page(ctx, _refusal(site, str(refused)), 413 if str(refused).startswith("too_large") else 400)
-    finally:
-        await sent.close()
-    return RedirectResponse(f"{request.scope.get('root_path', '')}/upload/{upload_id}", 303)
-
-
-def _keep(site: Site, user: accounts.User, sent: UploadFile) -> str:
-    inbox = site.inbox()
-    if inbox is None:
-        raise uploads.Refused("no_inbox")
-    moment = now()
-    name = uploads.safe_name(str(sent.filename), moment)
-    folder = inbox / site.words.ui("web_upload_folder")
-    path = uploads.save(sent.file, folder, name, site.max_bytes)
-    log.info("%s uploaded %r as %s", user.name, sent.filename, path)
-    return site.runner.add(user.name, str(sent.filename)[:200], path.relative_to(inbox).as_posix())
-
-
-def _refusal(site: Site, code: str) -> str:
-    w = site.words
-    kind, _, detail = code.partition(":")
-    if kind == "unsupported":
-        return w.ui("web_unsupported", suffix=detail, types=_types())
-    if kind == "too_large":
-        return w.ui("web_too_large", mb=detail)
-    if kind == "empty":
-        return w.ui("web_empty")
-    return w.ui("web_no_inbox")
-
-
-def uploaded(ctx: Ctx) -> Response:
-    site = ctx.site
-    up = uploads.upload(site.settings.out_dir, ctx.request.path_params["upload_id"])
-    if up is None or (up.user != ctx.user.name and not ctx.user.admin):
-        raise HTTPException(404)
-    doc, rows = None, []
-    if up.state == "done":
-        try:
-            doc = board.document_of(site.settings.out_dir, up.source)
-            rows = board.requirements_of(site.settings.out_dir, str(doc["doc_id"])) if doc else []
-        except board.NotWritten:
-            pass
-    return site.render(ctx.request, "uploaded.html", ctx.user, up=up, doc=doc, rows=rows, title=up.name)
-
-
 # --- the administrator's page and the refusals -------------------------------------------------------
 
 def admin(ctx: Ctx) -> Response:
@@ -320,7 +261,7 @@ def _message(ctx: Ctx, text: str, status: int = 200) -> Response:
 
 
 async def refused(request: Request, exc: Exception) -> Response:
-    site = _site(request)
+    site = site_of(request)
     code = exc.status_code if isinstance(exc, HTTPException) else 500
     text = site.words.ui("web_not_found") if code == 404 else site.words.ui("web_forbidden")
     return site.render(request, "message.html", None, status=code, message=text)
@@ -329,6 +270,6 @@ async def refused(request: Request, exc: Exception) -> Response:
 async def broken(request: Request, exc: Exception) -> Response:
     """A fault of the server: one line for the person, the traceback in the log."""
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    site = _site(request)
+    site = site_of(request)
     return site.render(request, "message.html", None, status=500, message=site.words.ui("web_broken"))
 
