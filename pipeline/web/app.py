@@ -89,7 +89,9 @@ class Site:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.pending = board.Pending()
         self.index = Index(settings.out_dir, self.store)
-        self.max_bytes = load_rules(settings.rules).limits.max_file_mb * MB
+        rules = load_rules(settings.rules)  # an upload's run loads them again, as a nightly run does
+        self.max_bytes = rules.limits.max_file_mb * MB
+        self.semester_ends = rules.periods.semester_ends
         self.runner = Runner(settings.out_dir, run_once or self.run_once)
 
     def today(self) -> date:
@@ -99,9 +101,8 @@ class Site:
         return self.today() - timedelta(days=self.settings.past_days)
 
     def horizon(self) -> Horizon:
-        from ..rules import load_rules
         s = self.settings
-        return horizon(self.today(), s.horizon_months, load_rules(s.rules).periods.semester_ends, s.past_days)
+        return horizon(self.today(), s.horizon_months, self.semester_ends, s.past_days)
 
     def store(self) -> AbstractContextManager[Store]:
         return open_shared(self.settings.out_dir, self.settings.db)
