@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psutil
 
@@ -73,7 +74,19 @@ def edit(paths: list[Path], stamp: str) -> None:
                         encoding="utf-8")
 
 
+def fresh_schema(db: str, size: int) -> str:
+    """The URL of a new, empty schema for one size: a PostgreSQL store holds one inbox's state, whatever
+    the output folder, so each size starts from nothing."""
+    import psycopg
+    schema = f"notices_scale_{size}"
+    with psycopg.connect(db, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        con.execute(f"CREATE SCHEMA {schema}")
+    return f"{db}{'&' if '?' in db else '?'}{urlencode({'options': f'-csearch_path={schema}'})}"
+
+
 def measure(size: int, work: Path, db: str | None) -> list[Measure]:
+    db = fresh_schema(db, size) if db else None
     inbox, out = work / f"inbox-{size}", work / f"out-{size}"
     shutil.rmtree(inbox, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -128,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated numbers of notices")
     parser.add_argument("--work", type=Path, default=None)
-    parser.add_argument("--db", default=None, help="a PostgreSQL URL: keep the state there")
+    parser.add_argument("--db", default=None, help="a PostgreSQL URL: keep the state there (a schema per size, "
+                        "made anew)")
     parser.add_argument("--markdown", type=Path, default=None, help="put the table in this file (results.md)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="notices-scale-"))
