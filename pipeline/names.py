@@ -28,6 +28,8 @@ def for_people(name: str) -> str:
     writer meant it: UTF-8, else GB18030, else with a replacement character for what neither reads. GBK
     bytes are at times valid UTF-8 too (通知 reads as two combining marks, 学习 as a Cyrillic and a Greek
     letter): UTF-8 that no one writes gives way to GB18030 that reads as Chinese."""
+    if name.isascii():  # the same in every encoding tried
+        return name
     raw = os.fsencode(name)
     readings = []
     for encoding in ENCODINGS:

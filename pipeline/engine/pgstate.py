@@ -128,6 +128,10 @@ class PgState:
     def files(self) -> dict[str, FileState]:
         return {row[0]: FileState.of_row(row) for row in self.con.execute(f"SELECT {FILE_COLUMNS} FROM files")}
 
+    def live_files(self) -> int:
+        """How many files are still in the inbox."""
+        return int(self.con.execute("SELECT count(*) FROM files WHERE withdrawn IS NULL OR withdrawn = ''").fetchone()[0])  # type: ignore[index]
+
     def touch(self, source: str, size: int, mtime_ns: int) -> None:
         self.con.execute("UPDATE files SET size = %s, mtime_ns = %s WHERE source = %s", (size, mtime_ns, source))
 
@@ -247,6 +251,12 @@ class PgState:
     def changes(self) -> list[ChangeRecord]:
         rows = self.con.execute('SELECT run, source, change, detail FROM changes ORDER BY run COLLATE "C", '
                                 'source COLLATE "C", id')
+        return [ChangeRecord.of_row(tuple(row)) for row in rows]
+
+    def unrecorded_changes(self) -> list[ChangeRecord]:
+        """The changes of runs that stored files but never recorded themselves (killed)."""
+        rows = self.con.execute('SELECT run, source, change, detail FROM changes WHERE run NOT IN (SELECT started '
+                                'FROM runs) ORDER BY run COLLATE "C", source COLLATE "C", id')
         return [ChangeRecord.of_row(tuple(row)) for row in rows]
 
 

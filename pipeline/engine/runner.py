@@ -41,7 +41,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     with open_store(out_dir, options.db, options.wait) as state:
         _recover(state, inbox, versions)
         listing = discover(inbox)
-        plan = plan_run(stat_all(listing.files, inbox), state.files(), versions, options.full)
+        plan = plan_run(stat_all(listing.files, inbox, listing.names), state.files(), versions, options.full)
         for item in plan.touched:
             state.touch(item.source, item.size, item.mtime_ns)
         before = state.requirement_keys(plan.changed + plan.removed)
@@ -106,11 +106,9 @@ def _changes(run: str, before: set[RequirementKey], after: set[RequirementKey]) 
 def _recover(state: Store, inbox: Path, versions: str) -> None:
     """A run killed after storing files and before recording itself: its history is there (the changes its
     batches stored), only its run row is missing; it is recorded, unfinished, with what it did."""
-    recorded = {r.started for r in state.runs()}
     lost: dict[str, list[ChangeRecord]] = {}
-    for change in state.changes():
-        if change.run not in recorded:
-            lost.setdefault(change.run, []).append(change)
+    for change in state.unrecorded_changes():
+        lost.setdefault(change.run, []).append(change)
     for run, changes in sorted(lost.items()):
         count = {kind: len({c.source for c in changes if c.change == kind})
                  for kind in ("new", "changed", "removed", "duplicate", "failed")}
@@ -188,9 +186,9 @@ def _relations(run: str, snapshot: Snapshot, sources: set[str]) -> list[ChangeRe
 
 def _summary(inbox: Path, out_dir: Path, plan: Plan, state: Store, started: datetime, added: int,
              dropped: int) -> RunSummary:
-    live = [s for s in state.files().values() if not s.withdrawn]
+    live = state.live_files()
     errors = tuple(state.live_errors())
-    return RunSummary(inbox=inbox, out_dir=out_dir, files=len(live), ok=len(live) - len(errors), failed=len(errors),
+    return RunSummary(inbox=inbox, out_dir=out_dir, files=live, ok=live - len(errors), failed=len(errors),
                       requirements=state.count("requirements"), progress=state.count("progress"), started=started,
                       finished=datetime.now(), errors=errors, new=len(plan.new), changed=len(plan.changed),
                       unchanged=len(plan.unchanged), removed=len(plan.removed) + len(plan.gone),

@@ -81,6 +81,7 @@ class FileState:
 
 
 FILE_COLUMNS = "source, size, mtime_ns, sha256, doc_id, status, duplicate_of, versions, withdrawn"
+LIVE = "source NOT IN (SELECT source FROM files WHERE withdrawn IS NOT NULL)"  # a file still in the inbox
 
 
 def state_dir(out_dir: Path) -> Path:
@@ -144,6 +145,10 @@ class State:
 
     def files(self) -> dict[str, FileState]:
         return {row[0]: FileState.of_row(row) for row in self.con.execute(f"SELECT {FILE_COLUMNS} FROM files")}
+
+    def live_files(self) -> int:
+        """How many files are still in the inbox."""
+        return int(self.con.execute("SELECT count(*) FROM files WHERE withdrawn IS NULL OR withdrawn = ''").fetchone()[0])
 
     def touch(self, source: str, size: int, mtime_ns: int) -> None:
         """The file is unchanged but its time moved (touched, copied back): remember the new time."""
@@ -221,19 +226,17 @@ class State:
 
     def live_errors(self) -> list[ErrorRecord]:
         """The error records of files still in the inbox."""
-        gone = {s.source for s in self.files().values() if s.withdrawn}
         out = []
-        for source, data in self.con.execute("SELECT source, rows FROM results WHERE tbl = 'errors' ORDER BY source"):
-            if source not in gone:
-                out += [ErrorRecord(r["source"], Stage(r["stage"]), r["reason"], r.get("hint", ""), r.get("doc_id", ""))
-                        for r in json.loads(data)]
+        for (data,) in self.con.execute(f"SELECT rows FROM results WHERE tbl = 'errors' AND {LIVE} ORDER BY source"):
+            out += [ErrorRecord(r["source"], Stage(r["stage"]), r["reason"], r.get("hint", ""), r.get("doc_id", ""))
+                    for r in json.loads(data)]
         return out
 
     def count(self, table: str) -> int:
-        """Rows of a table over the files still in the inbox."""
-        gone = {s.source for s in self.files().values() if s.withdrawn}
-        return sum(len(json.loads(data)) for source, data in
-                   self.con.execute("SELECT source, rows FROM results WHERE tbl = ?", (table,)) if source not in gone)
+        """Rows of a table over the files still in the inbox (counted by SQLite, no row read into Python)."""
+        found = self.con.execute(f"SELECT sum(json_array_length(rows)) FROM results WHERE tbl = ? AND {LIVE}",
+                                 (table,)).fetchone()
+        return int(found[0] or 0)
 
     # --- runs and flags ----------------------------------------------------------------------
 
@@ -272,6 +275,11 @@ class State:
 
     def changes(self) -> list[ChangeRecord]:
         return [ChangeRecord.of_row(row) for row in self.con.execute("SELECT * FROM changes ORDER BY run, source")]
+
+    def unrecorded_changes(self) -> list[ChangeRecord]:
+        """The changes of runs that stored files but never recorded themselves (killed)."""
+        return [ChangeRecord.of_row(row) for row in self.con.execute(
+            "SELECT * FROM changes WHERE run NOT IN (SELECT started FROM runs) ORDER BY run, source")]
 
 
 def _sound(path: Path) -> sqlite3.Connection | None:
