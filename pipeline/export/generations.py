@@ -88,9 +88,10 @@ def damaged(out_dir: Path, manifest: Manifest | None = None) -> list[str]:
     if manifest is None:
         return [MANIFEST]
     bad = []
+    root = os.fspath(out_dir)
     for name, (size, mtime) in manifest.files.items():
         try:
-            stat = (out_dir / name).stat()
+            stat = os.stat(os.path.join(root, name))  # not pathlib: a large report has 100,000 pages
         except OSError:
             bad.append(name)
             continue
