@@ -433,3 +433,21 @@ def test_web_user_changes_their_password(client: Any, site: tuple[Path, Path]) -
         assert done.status_code == 200 and "密码已修改" in done.text
         assert client.get("/list", follow_redirects=False).status_code == 200  # this session goes on
         assert accounts.sign_in(out, "fay", "fay-new-pass", datetime.now()).user is not None
+
+
+def test_web_before_any_run_the_pages_say_so(tmp_path: Path) -> None:
+    """A page served on a folder no run has written yet: each page says what to do; nothing fails."""
+    out = tmp_path / "out"
+    accounts.add_user(out, "alice", USERS["alice"][0], ["机关党委"], False)
+    accounts.add_user(out, "root", USERS["root"][0], [], True)
+    with starlette_testclient.TestClient(make_app(Settings(out, today=DAY))) as client:
+        sign_in(client, "alice")
+        for path in ("/list", "/notices"):
+            page = client.get(path)
+            assert page.status_code == 200 and "还没有运行结果" in page.text
+        assert client.get("/notice/x").status_code == 404
+        upload = client.post("/upload", data={"csrf": token(client.get("/upload").text)},
+                             files={"file": ("a.txt", io.BytesIO("关于报送的通知".encode()))})
+        assert upload.status_code == 400 and "收件箱" in upload.text  # no inbox known yet
+        sign_in(client, "root")
+        assert client.get("/admin").status_code == 200

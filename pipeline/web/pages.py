@@ -100,9 +100,13 @@ def my_list(ctx: Ctx) -> Response:
 
 
 def marks_of(site: Site) -> dict[str, Mark]:
-    """The store's marks, with those made in the checklist files since the last run laid over them."""
-    with site.store() as store:
-        stored: dict[str, Mark] = store.marks()
+    """The store's marks, with those made in the checklist files since the last run laid over them (none
+    before the first run has made the store)."""
+    try:
+        with site.store() as store:
+            stored: dict[str, Mark] = store.marks()
+    except FileNotFoundError:
+        return {}
     return site.pending.over(site.settings.out_dir, stored)
 
 
