@@ -9,7 +9,7 @@ from pathlib import Path
 from ..dataset import Mark
 from ..export import checklists_of
 from ..export.checklists import ALL, Horizon, Item, every_item, of_organization
-from ..export.marks import merge, read_edits
+from ..export.marks import read_edits, with_edits
 from ..export.tables import read_snapshot
 from ..rules import Rules
 from .options import RunOptions
@@ -86,6 +86,5 @@ def marked_rows(out_dir: Path, span: Horizon, org: str | None = None) -> list[It
     marked in the files since the last run; nothing is written."""
     snapshot = read_snapshot(out_dir)
     edits, problems = read_edits(out_dir)
-    pending = merge(snapshot.staff_marks, edits, problems).marks
-    snapshot = replace(snapshot, staff_marks={**snapshot.staff_marks, **{m.key: m for m in pending}})
+    snapshot = replace(snapshot, staff_marks=with_edits(snapshot.staff_marks, edits, problems))
     return of_organization(checklists_of(snapshot, span).lists, org or ALL)

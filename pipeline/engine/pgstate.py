@@ -130,7 +130,7 @@ class PgState:
 
     def live_files(self) -> int:
         """How many files are still in the inbox."""
-        return int(self.con.execute("SELECT count(*) FROM files WHERE withdrawn IS NULL OR withdrawn = ''").fetchone()[0])  # type: ignore[index]
+        return int(self.con.execute("SELECT count(*) FROM files WHERE withdrawn IS NULL").fetchone()[0])  # type: ignore[index]
 
     def touch(self, source: str, size: int, mtime_ns: int) -> None:
         self.con.execute("UPDATE files SET size = %s, mtime_ns = %s WHERE source = %s", (size, mtime_ns, source))

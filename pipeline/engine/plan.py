@@ -62,7 +62,7 @@ class Listing:
     `names`: each file's path in the inbox, /-separated, in the same order."""
     files: list[Path]
     skipped: int
-    names: list[str] = field(default_factory=list)
+    names: list[str]
 
 
 def discover(inbox: Path) -> Listing:
@@ -139,14 +139,13 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def stat_all(paths: list[Path], inbox: Path, names: list[str] | None = None) -> list[Found]:
+def stat_all(listing: Listing) -> list[Found]:
     """Size and time of every file; a file gone since it was listed is left out, a link that leads
     nowhere (loops, or to nothing) is kept with the link's own size and time, for an error row. A file is
-    known by its path in the inbox as people read it (names.for_people: a GBK name is decoded, not a crash);
-    `names`: those paths as discover gives them, else worked out here."""
+    known by its path in the inbox as people read it (names.for_people: a GBK name is decoded, not a crash)."""
     out = []
     taken: set[str] = set()
-    for n, path in enumerate(paths):
+    for path, name in zip(listing.files, listing.names, strict=True):
         try:
             st = os.stat(path)
         except OSError:
@@ -154,7 +153,7 @@ def stat_all(paths: list[Path], inbox: Path, names: list[str] | None = None) -> 
                 st = os.lstat(path)
             except OSError:
                 continue
-        source = unique_source(for_people(names[n] if names else path.relative_to(inbox).as_posix()), taken)
+        source = unique_source(for_people(name), taken)
         taken.add(source)
         out.append(Found(path, source, st.st_size, st.st_mtime_ns))
     return out

@@ -41,7 +41,7 @@ def run(inbox: Path, out_dir: Path, process: Callable[[Rules], Process], rules: 
     with open_store(out_dir, options.db, options.wait) as state:
         _recover(state, inbox, versions)
         listing = discover(inbox)
-        plan = plan_run(stat_all(listing.files, inbox, listing.names), state.files(), versions, options.full)
+        plan = plan_run(stat_all(listing), state.files(), versions, options.full)
         for item in plan.touched:
             state.touch(item.source, item.size, item.mtime_ns)
         before = state.requirement_keys(plan.changed + plan.removed)
@@ -169,10 +169,13 @@ def linked(state: Store, rules: Rules) -> Snapshot:
 def write(state: Store, snapshot: Snapshot, out_dir: Path, span: Horizon, lang: str) -> Attached:
     """Write every output from `snapshot` and store the marks that moved with their rows."""
     marked = export(replace(snapshot, runs=state.runs(), changes=state.changes()), out_dir, span, lang)
-    # A mark made meanwhile beside the run (on the web page) is newer than the one this run moved: it stays.
+    # A mark made meanwhile beside the run (on the web page) is newer than what this run read: it stays.
     now = state.marks()
-    state.save_marks([m for m in marked.changed if now.get(m.key, m).updated <= m.updated],
-                     [k for k in marked.dropped if now.get(k, Mark(k)).updated <= snapshot.staff_marks.get(k, Mark(k)).updated])
+
+    def untouched(key: str, read: Mark | None) -> bool:
+        return now.get(key, Mark(key)).updated <= (read or Mark(key)).updated
+    state.save_marks([m for m in marked.changed if untouched(m.key, m)],
+                     [k for k in marked.dropped if untouched(k, snapshot.staff_marks.get(k))])
     state.set("dirty", "0")
     return marked
 

@@ -148,7 +148,7 @@ class State:
 
     def live_files(self) -> int:
         """How many files are still in the inbox."""
-        return int(self.con.execute("SELECT count(*) FROM files WHERE withdrawn IS NULL OR withdrawn = ''").fetchone()[0])
+        return int(self.con.execute("SELECT count(*) FROM files WHERE withdrawn IS NULL").fetchone()[0])
 
     def touch(self, source: str, size: int, mtime_ns: int) -> None:
         """The file is unchanged but its time moved (touched, copied back): remember the new time."""

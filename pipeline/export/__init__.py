@@ -120,8 +120,7 @@ def digest_mails(out_dir: Path, span: Horizon, sender: str, recipients: dict[str
     orgs = [org] if org is not None else [name for name in lists if name not in WHOLE]
     mails = {}
     for name in orgs:
-        digest = replace(digest_of(w.sheet(name) if name in NAMED else name, lists.get(name, []), span, fresh),
-                         org_id=name)
+        digest = digest_of(w.sheet(name) if name in NAMED else name, lists.get(name, []), span, fresh, name)
         if not digest.is_empty():
             mails[name] = message(digest, w, span.today, sender, recipients.get(name, []), Links(base_url, web_url))
     return mails

@@ -57,9 +57,9 @@ class Links:
         return "", ""
 
 
-def digest_of(organization: str, items: list[Item], span: Horizon, fresh: set[str]) -> Digest:
+def digest_of(organization: str, items: list[Item], span: Horizon, fresh: set[str], org_id: str = "") -> Digest:
     """Overdue and open, due from today to Sunday, and the rows of notices read since yesterday (`fresh`:
-    their sources); a row marked done is in none."""
+    their sources); a row marked done is in none. `organization` in words, `org_id` as the lists name it."""
     sunday = span.today + timedelta(days=6 - span.today.weekday())
     open_items = [i for i in items if i.status != "done"]
     overdue = [i for i in open_items if i.due_date is not None and i.due_date < span.today]
@@ -69,7 +69,7 @@ def digest_of(organization: str, items: list[Item], span: Horizon, fresh: set[st
     for item in open_items:
         if item.source in fresh and item.req_id not in listed:
             new.setdefault(item.req_id, item)
-    return Digest(organization, {"overdue": overdue, "this_week": week, "new": list(new.values())})
+    return Digest(organization, {"overdue": overdue, "this_week": week, "new": list(new.values())}, org_id)
 
 
 def message(d: Digest, w: Words, day: date, sender: str, recipients: Iterable[str], links: Links) -> EmailMessage:

@@ -205,6 +205,11 @@ def merge(stored: dict[str, Mark], edits: list[Edit], problems: list[str] | None
     return Merged(out, conflicts, problems or [])
 
 
+def with_edits(stored: dict[str, Mark], edits: list[Edit], problems: list[str] | None = None) -> dict[str, Mark]:
+    """The stored marks with those the edits change laid over them (what a run would store; nothing is)."""
+    return {**stored, **{m.key: m for m in merge(stored, edits, problems).marks}}
+
+
 def _values(mark: Mark) -> tuple[str, str, date | None, str]:
     return (mark.status, mark.assignee, mark.done_on, mark.note)
 
@@ -240,7 +245,7 @@ def attach(lists: dict[str, list[Item]], marks: dict[str, Mark]) -> Attached:
         if described != mark:
             changed.append(described)
             placed[key] = described
-    out = {name: [_marked(i, placed.get(i.key)) for i in rows] for name, rows in lists.items()}
+    out = {name: [with_mark(i, placed.get(i.key)) for i in rows] for name, rows in lists.items()}
     return Attached(out, sorted(removed, key=lambda m: (m.organization, str(m.due_date or ""), m.key)), changed, dropped)
 
 
@@ -279,7 +284,8 @@ def described_by(mark: Mark, item: Item) -> Mark:
                    text=item.evidence, source=item.source)
 
 
-def _marked(item: Item, mark: Mark | None) -> Item:
+def with_mark(item: Item, mark: Mark | None) -> Item:
+    """The row with the mark's status, assignee, day done and note on it (as it is, without a mark)."""
     if mark is None:
         return item
     return replace(item, status=mark.status, assignee=mark.assignee, done_on=mark.done_on, note=mark.note)

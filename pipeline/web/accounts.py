@@ -36,6 +36,9 @@ HASHING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 NOBODY = HASHER.hash(secrets.token_hex(16))
 
 
+_MADE: set[Path] = set()  # the web.db files this process has given their tables
+
+
 class AccountError(ValueError):
     """A user command that cannot be done (no such user, a password too short); the message says why."""
 
@@ -63,14 +66,18 @@ def web_db(out_dir: Path) -> Path:
 def connect(out_dir: Path) -> Iterator[sqlite3.Connection]:
     """web.db (made on first use, readable by its owner only: it holds the hashes and the cookie key)."""
     path = web_db(out_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = not path.exists()
+    made = path in _MADE and path.exists()
+    if not made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not path.exists()
     con = sqlite3.connect(path, timeout=15)
     try:
-        if fresh:
-            os.chmod(path, 0o600)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.executescript(SCHEMA)
+        if not made:  # once a process: every request of the web page opens it, some several times
+            if fresh:
+                os.chmod(path, 0o600)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(SCHEMA)
+            _MADE.add(path)
         yield con
         con.commit()
     finally:

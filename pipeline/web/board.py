@@ -9,7 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from ..dataset import Mark, record_of
 from ..export.checklists import UNASSIGNED, Item
 from ..export.generations import CURRENT, read_manifest
-from ..export.marks import checklist_files, merge, read_edits
+from ..export.marks import Edit, checklist_files, read_edits, with_edits, with_mark
 
 SECTIONS = ("overdue", "this_week", "next_week", "later", "done")
 PAGE = 50  # notices per page of the list of notices
@@ -74,16 +74,13 @@ def organisations(out_dir: Path) -> list[str]:
 def rows_of(out_dir: Path, org: str) -> list[Item]:
     """Every row of `org`, current and past, in the checklists' order (for its exports)."""
     with outputs(out_dir) as con:
-        cursor = con.execute("SELECT * FROM checklist WHERE organization = ? ORDER BY rowid", (org,))
-        names = [d[0] for d in cursor.description]
-        return [record_of(Item, dict(zip(names, r))) for r in cursor]
+        return _items(con.execute("SELECT * FROM checklist WHERE organization = ? ORDER BY rowid", (org,)))
 
 
 def row(out_dir: Path, key: str) -> Item | None:
     with outputs(out_dir) as con:
-        cursor = con.execute("SELECT * FROM checklist WHERE key = ? LIMIT 1", (key,))
-        found = cursor.fetchone()
-        return _item(cursor.description, found) if found else None
+        found = _items(con.execute("SELECT * FROM checklist WHERE key = ? LIMIT 1", (key,)))
+    return found[0] if found else None
 
 
 def clause_of(out_dir: Path, req_id: str) -> Clause | None:
@@ -160,35 +157,32 @@ def listed(out_dir: Path, org: str, today: date, past: date, done: set[str], who
     with outputs(out_dir) as con:
         # Counted and picked by SQLite, which lets go of Python's lock meanwhile: requests run on every core.
         counts |= dict(con.execute(f"SELECT list_section, count(*) FROM ({_SECTIONED}) GROUP BY 1", values))
-        wanted = [r for (r,) in con.execute(
-            f"SELECT rowid FROM (SELECT rowid, list_section, row_number() OVER (PARTITION BY list_section "
-            f"ORDER BY rowid) AS n FROM ({_SECTIONED})) WHERE n <= :shown OR list_section = :whole", values)]
+        wanted = con.execute(  # (rowid, section) of the rows shown, in the checklists' order
+            f"SELECT rowid, list_section FROM (SELECT rowid, list_section, row_number() OVER (PARTITION BY "
+            f"list_section ORDER BY rowid) AS n FROM ({_SECTIONED})) WHERE n <= :shown OR list_section = :whole "
+            "ORDER BY rowid", values).fetchall()
         for part in range(0, len(wanted), CHUNK):
-            cursor = con.execute(f"SELECT *, {_SECTION} FROM checklist WHERE rowid IN "
-                                 f"(SELECT value FROM json_each(:rows)) ORDER BY rowid",
-                                 values | {"rows": json.dumps(wanted[part:part + CHUNK])})
-            names = [d[0] for d in cursor.description]
-            for found in cursor:
-                rows[found[-1]].append(record_of(Item, dict(zip(names, found))))
+            chunk = wanted[part:part + CHUNK]
+            items = _items(con.execute("SELECT * FROM checklist WHERE rowid IN (SELECT value FROM json_each(?)) "
+                                       "ORDER BY rowid", (json.dumps([r for r, _ in chunk]),)))
+            for (_, section), item in zip(chunk, items, strict=True):
+                rows[section].append(item)
     return Listed(rows, counts)
 
 
-# A row's section: marked done, else by its date from :today (undated: later).
-_SECTION = """CASE WHEN key IN (SELECT value FROM json_each(:done)) THEN 'done'
-    WHEN due_date < :today THEN 'overdue' WHEN due_date <= :sunday THEN 'this_week'
-    WHEN due_date <= :next THEN 'next_week' ELSE 'later' END AS list_section"""
-# The rows of :org still current (not long past, not undated in a notice no longer valid), with their
-# sections.
-_SECTIONED = f"""SELECT rowid, {_SECTION} FROM checklist WHERE organization = :org
+# The rows of :org still current (not long past, not undated in a notice no longer valid), each with its
+# section: marked done, else by its date from :today (undated: later).
+_SECTIONED = """SELECT rowid, CASE WHEN key IN (SELECT value FROM json_each(:done)) THEN 'done'
+        WHEN due_date < :today THEN 'overdue' WHEN due_date <= :sunday THEN 'this_week'
+        WHEN due_date <= :next THEN 'next_week' ELSE 'later' END AS list_section
+    FROM checklist WHERE organization = :org
     AND NOT ((due_date IS NULL AND valid_until IS NOT NULL AND valid_until < :today)
              OR (due_date IS NOT NULL AND due_date < :past))"""
+
+
 def marked(items: list[Item], marks: dict[str, Mark]) -> list[Item]:
     """The rows with the marks of their keys on them."""
-    return [_marked(i, marks[i.key]) if i.key in marks else i for i in items]
-
-
-def _marked(item: Item, mark: Mark) -> Item:
-    return replace(item, status=mark.status, assignee=mark.assignee, done_on=mark.done_on, note=mark.note)
+    return [with_mark(i, marks.get(i.key)) for i in items]
 
 
 class Pending:
@@ -198,7 +192,7 @@ class Pending:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seen: tuple[str, tuple[tuple[str, int], ...]] | None = None
-        self._edits: list[Any] = []
+        self._edits: list[Edit] = []
         self._written: dict[str, int] = {}
 
     def over(self, out_dir: Path, stored: dict[str, Mark]) -> dict[str, Mark]:
@@ -214,10 +208,10 @@ class Pending:
                     self._written.get(name) != mtime for name, mtime in files) else []
                 self._seen = seen
             edits = self._edits
-        if not edits:
-            return stored
-        return {**stored, **{m.key: m for m in merge(stored, edits).marks}}
+        return with_edits(stored, edits) if edits else stored
 
 
-def _item(description: Any, values: tuple[object, ...]) -> Item:
-    return record_of(Item, dict(zip((d[0] for d in description), values)))
+def _items(cursor: sqlite3.Cursor) -> list[Item]:
+    """The checklist rows a query gives, as Items."""
+    names = [d[0] for d in cursor.description]
+    return [record_of(Item, dict(zip(names, values))) for values in cursor]

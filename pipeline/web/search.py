@@ -69,8 +69,7 @@ class Index:
             return []
         self.refresh()
         with connect(self.out_dir) as web:
-            web.executescript(SCHEMA)
-            try:
+            try:  # no index before the first run's outputs: nothing found
                 return [str(r[0]) for r in _matches(web, text)]
             except sqlite3.OperationalError:
                 return []

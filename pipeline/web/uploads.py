@@ -24,7 +24,6 @@ from .board import NotWritten, document_of, errors_of
 log = logging.getLogger(__name__)
 
 CHUNK = 1 << 16
-STATES = ("waiting", "done", "error", "failed")  # failed: the run itself could not be made (see message)
 
 
 class Refused(ValueError):
@@ -37,7 +36,7 @@ class Upload:
     user: str
     name: str  # as the browser gave it, for people
     source: str  # where it is in the inbox
-    state: str
+    state: str  # waiting, done, error (its error row), failed (the run itself could not be made)
     message: str
     created: str
     finished: str
@@ -165,5 +164,3 @@ def _finish(out_dir: Path, outcomes: dict[str, tuple[str, str]]) -> None:
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
-
-__all__ = ["STATES", "Refused", "Runner", "Upload", "recent", "safe_name", "save", "upload"]
